@@ -1,0 +1,33 @@
+/* core/buf.h — growable byte buffers with a hard cap (bodies, JSON, CSV, SQL).
+ *
+ * A Buf owns heap memory (not an arena) and refuses to grow past `max`; a
+ * refused append sets `failed`, so a writer can append freely and check once.
+ */
+#ifndef REMIT_CORE_BUF_H
+#define REMIT_CORE_BUF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct Buf {
+    char *data;      /* always NUL-terminated when len > 0 or after buf_cstr */
+    size_t len, cap, max;
+    bool failed;     /* an append hit the cap or ran out of memory */
+} Buf;
+
+void buf_init(Buf *b, size_t max);                 /* max 0 = 64 MiB */
+bool buf_append(Buf *b, const void *p, size_t n);
+bool buf_puts(Buf *b, const char *s);
+bool buf_putc(Buf *b, char c);
+bool buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool buf_vprintf(Buf *b, const char *fmt, va_list ap);
+/* Appends s as a JSON string literal, quotes included. */
+bool buf_json_str(Buf *b, const char *s, size_t n);
+const char *buf_cstr(Buf *b);                      /* "" when empty */
+void buf_reset(Buf *b);                            /* len = 0, keeps memory */
+void buf_free(Buf *b);
+/* Hands the memory to the caller (free() it); the Buf is empty afterwards. */
+char *buf_steal(Buf *b, size_t *len);
+
+#endif
