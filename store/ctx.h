@@ -1,0 +1,39 @@
+/* store/ctx.h — the request context.
+ *
+ * Built by api/ for each request (or by the CLI for a command) and passed down
+ * through domain/ and model/ to the store, which uses tenant_id to scope every
+ * statement. It also carries who is acting (for audit and permissions) and the
+ * request's arena, which owns everything allocated for the request.
+ */
+#ifndef REMIT_STORE_CTX_H
+#define REMIT_STORE_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+struct Conn;
+struct AuthInfo;
+
+typedef enum Role { ROLE_NONE = 0, ROLE_USER = 1, ROLE_MANAGER = 2, ROLE_ADMIN = 3 } Role;
+
+typedef struct Ctx {
+    Arena *arena;
+    struct Conn *conn;
+    char tenant_id[40];        /* "" = system scope */
+    char user_id[40];          /* "" = no user (system, signup) */
+    const char *user_email;
+    Role role;
+    const char *role_name;
+    const struct AuthInfo *auth;   /* permissions (model/perm.h); NULL = role only */
+    const char *request_id;
+    const char *ip;
+    const char *user_agent;
+    const char *currency;      /* the tenant's base currency */
+    const char *timezone;      /* the tenant's time zone (IANA) */
+    int64_t now;               /* clock_now() at the start of the request */
+    bool test_mode;
+} Ctx;
+
+#endif
