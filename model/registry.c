@@ -1,0 +1,342 @@
+/* model/registry.c — collects RESOURCE() declarations and compiles them into
+ * Tables; see registry.h.
+ * Exports registry_init, registry_free, registry_count, registry_at,
+ * registry_find(n), table_col(n), table_is_global, table_set_hooks,
+ * table_add_action, table_find_action, field_type_name, and the row_* helpers.
+ *
+ * The Tables are built once, before any thread starts, and are read-only
+ * afterwards (hooks and actions are attached during start-up too).
+ */
+#include "model/registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+extern const Resource *const __start_remit_resources[];
+extern const Resource *const __stop_remit_resources[];
+
+static Table *tables;      /* in dependency order */
+static int ntables;
+
+static const char *const type_names[FT__COUNT] = {
+    [FT_UUID] = "uuid", [FT_TEXT] = "text", [FT_EMAIL] = "email", [FT_ENUM] = "enum", [FT_BOOL] = "bool",
+    [FT_INT] = "int", [FT_DECIMAL] = "decimal", [FT_MONEY] = "money", [FT_DATE] = "date",
+    [FT_TIMESTAMP] = "timestamp", [FT_JSON] = "json", [FT_REF] = "reference",
+};
+
+const char *field_type_name(FieldType t)
+{
+    return (t >= 0 && t < FT__COUNT) ? type_names[t] : "?";
+}
+
+static const Resource *find_resource(const char *name)
+{
+    for (const Resource *const *r = __start_remit_resources; r < __stop_remit_resources; r++)
+        if (strcmp((*r)->name, name) == 0)
+            return *r;
+    return NULL;
+}
+
+static int compile(Table *t, const Resource *res, Error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->res = res;
+    t->name = res->name;
+    int n = res->nfields + 6;
+    t->fields = calloc((size_t)n, sizeof(Field));
+    if (!t->fields)
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    int k = 0;
+    t->fields[k] = (Field)F_UUID("id", READONLY | FILTER | SORT, .doc = "Identifier (UUIDv7)");
+    t->col_id = k++;
+    for (int i = 0; i < res->nfields; i++) {
+        const Field *f = &res->fields[i];
+        for (int j = 0; j < k; j++)
+            if (strcmp(t->fields[j].name, f->name) == 0)
+                return err_set(err, ERR_INTERNAL, NULL, "table %s declares field %s twice", res->name, f->name);
+        if (f->type == FT_ENUM && !f->values)
+            return err_set(err, ERR_INTERNAL, NULL, "enum %s.%s has no values", res->name, f->name);
+        if (f->type == FT_REF && !f->ref)
+            return err_set(err, ERR_INTERNAL, NULL, "reference %s.%s has no target", res->name, f->name);
+        t->fields[k++] = *f;
+    }
+    t->fields[k] = (Field)F_INT("version", READONLY, .doc = "Row version, for If-Match");
+    t->col_version = k++;
+    t->col_created_by = -1;
+    if (!res->global) {
+        t->fields[k] = (Field)F_UUID("created_by", READONLY | FILTER, .doc = "User who created the row");
+        t->col_created_by = k++;
+    }
+    t->fields[k] = (Field)F_TS("created_at", READONLY | FILTER | SORT);
+    t->col_created_at = k++;
+    t->fields[k] = (Field)F_TS("updated_at", READONLY | FILTER | SORT);
+    t->col_updated_at = k++;
+    t->col_deleted_at = -1;
+    if (res->soft_delete) {
+        t->fields[k] = (Field)F_TS("deleted_at", INTERNAL);
+        t->col_deleted_at = k++;
+    }
+    t->nfields = k;
+    t->refs = calloc((size_t)k, sizeof *t->refs);
+    t->currency_col = calloc((size_t)k, sizeof *t->currency_col);
+    if (!t->refs || !t->currency_col)
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    Buf b;
+    buf_init(&b, 0);
+    for (int i = 0; i < k; i++) {
+        t->currency_col[i] = -1;
+        buf_printf(&b, "%s%s", i ? ", " : "", t->fields[i].name);
+    }
+    if (b.failed) {
+        buf_free(&b);
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    }
+    t->select_list = buf_steal(&b, NULL);
+    return 0;
+}
+
+static int resolve(Table *t, Error *err)
+{
+    for (int i = 0; i < t->nfields; i++) {
+        Field *f = &t->fields[i];
+        if (f->type == FT_REF) {
+            const Table *target = registry_find(f->ref);
+            if (!target)
+                return err_set(err, ERR_INTERNAL, NULL, "%s.%s refers to unknown table %s", t->name, f->name, f->ref);
+            if (t->res->global && !target->res->global)
+                return err_set(err, ERR_INTERNAL, NULL, "global table %s may not refer to tenant table %s",
+                               t->name, target->name);
+            t->refs[i] = target;
+        }
+        if (f->type == FT_MONEY && f->currency) {
+            int c = table_col(t, f->currency);
+            if (c < 0)
+                return err_set(err, ERR_INTERNAL, NULL, "%s.%s: currency field %s missing", t->name, f->name,
+                               f->currency);
+            t->currency_col[i] = c;
+        }
+    }
+    t->parent_col = -1;
+    if (t->res->parent) {
+        t->parent = registry_find(t->res->parent);
+        t->parent_col = t->res->parent_field ? table_col(t, t->res->parent_field) : -1;
+        if (!t->parent || t->parent_col < 0)
+            return err_set(err, ERR_INTERNAL, NULL, "%s: bad parent declaration", t->name);
+    }
+    return 0;
+}
+
+int registry_init(Error *err)
+{
+    if (tables)
+        return 0;
+    int n = (int)(__stop_remit_resources - __start_remit_resources);
+    /* Dependency order: repeatedly take the resources whose references are all placed. */
+    const Resource **order = calloc((size_t)n + 1, sizeof *order);
+    bool *placed = calloc((size_t)n + 1, sizeof *placed);
+    if (!order || !placed) {
+        free(order);
+        free(placed);
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    }
+    int done = 0;
+    while (done < n) {
+        int progress = 0;
+        for (int i = 0; i < n; i++) {
+            const Resource *r = __start_remit_resources[i];
+            if (placed[i])
+                continue;
+            bool ready = true;
+            for (int f = 0; f < r->nfields && ready; f++) {
+                const char *ref = r->fields[f].type == FT_REF ? r->fields[f].ref : NULL;
+                if (!ref || strcmp(ref, r->name) == 0)
+                    continue;
+                if (!find_resource(ref)) {
+                    free(order);
+                    free(placed);
+                    return err_set(err, ERR_INTERNAL, NULL, "%s.%s refers to unknown table %s", r->name,
+                                   r->fields[f].name, ref);
+                }
+                bool found = false;
+                for (int j = 0; j < done; j++)
+                    if (strcmp(order[j]->name, ref) == 0)
+                        found = true;
+                ready = found;
+            }
+            if (ready) {
+                order[done++] = r;
+                placed[i] = true;
+                progress++;
+            }
+        }
+        if (!progress) {
+            free(order);
+            free(placed);
+            return err_set(err, ERR_INTERNAL, NULL, "tables refer to each other in a cycle");
+        }
+    }
+    free(placed);
+    tables = calloc((size_t)n + 1, sizeof *tables);
+    if (!tables) {
+        free(order);
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    }
+    ntables = n;
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        for (int j = 0; j < i; j++)
+            if (strcmp(order[j]->name, order[i]->name) == 0)
+                rc = err_set(err, ERR_INTERNAL, NULL, "table %s is declared twice", order[i]->name);
+        if (rc == 0)
+            rc = compile(&tables[i], order[i], err);
+        tables[i].order = i;
+    }
+    free(order);
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = resolve(&tables[i], err);
+    if (rc < 0)
+        registry_free();
+    return rc;
+}
+
+void registry_free(void)
+{
+    for (int i = 0; i < ntables; i++) {
+        free(tables[i].fields);
+        free(tables[i].refs);
+        free(tables[i].currency_col);
+        free(tables[i].select_list);
+    }
+    free(tables);
+    tables = NULL;
+    ntables = 0;
+}
+
+int registry_count(void) { return ntables; }
+const Table *registry_at(int i) { return (i >= 0 && i < ntables) ? &tables[i] : NULL; }
+
+const Table *registry_findn(const char *name, size_t len)
+{
+    for (int i = 0; i < ntables; i++)
+        if (strlen(tables[i].name) == len && memcmp(tables[i].name, name, len) == 0)
+            return &tables[i];
+    return NULL;
+}
+
+const Table *registry_find(const char *name)
+{
+    return registry_findn(name, strlen(name));
+}
+
+int table_coln(const Table *t, const char *name, size_t len)
+{
+    for (int i = 0; i < t->nfields; i++)
+        if (strlen(t->fields[i].name) == len && memcmp(t->fields[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+int table_col(const Table *t, const char *name)
+{
+    return table_coln(t, name, strlen(name));
+}
+
+bool table_is_global(const Table *t) { return t->res->global; }
+
+void table_set_hooks(const char *name, const Hooks *h)
+{
+    Table *t = (Table *)registry_find(name);
+    if (t)
+        t->hooks = h;
+}
+
+void table_add_action(const char *name, const Action *a)
+{
+    Table *t = (Table *)registry_find(name);
+    if (t && t->nactions < (int)(sizeof t->actions / sizeof t->actions[0]))
+        t->actions[t->nactions++] = a;
+}
+
+const Action *table_find_action(const Table *t, const char *verb, size_t len, bool collection)
+{
+    for (int i = 0; i < t->nactions; i++) {
+        const Action *a = t->actions[i];
+        if (a->collection == collection && strlen(a->verb) == len && memcmp(a->verb, verb, len) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+/* ---- rows ---- */
+
+int row_init(Row *out, Ctx *ctx, const Table *t)
+{
+    out->t = t;
+    out->v = ARENA_ARRAY(ctx->arena, Value, t->nfields);
+    out->set = ARENA_ARRAY(ctx->arena, unsigned char, t->nfields);
+    if (!out->v || !out->set)
+        return err_set(NULL, ERR_UNAVAILABLE, NULL, "out of memory");
+    for (int i = 0; i < t->nfields; i++)
+        out->v[i] = val_null();
+    return 0;
+}
+
+Value row_get(const Row *r, const char *field)
+{
+    int c = table_col(r->t, field);
+    return c < 0 ? val_null() : r->v[c];
+}
+
+bool row_is_null(const Row *r, const char *field)
+{
+    return row_get(r, field).kind == V_NULL;
+}
+
+const char *row_text(const Row *r, const char *field)
+{
+    Value v = row_get(r, field);
+    return v.kind == V_TEXT ? v.s : NULL;
+}
+
+int64_t row_int(const Row *r, const char *field)
+{
+    Value v = row_get(r, field);
+    if (v.kind == V_INT || v.kind == V_BOOL)
+        return v.i;
+    if (v.kind == V_TEXT)
+        return strtoll(v.s, NULL, 10);
+    return 0;
+}
+
+void row_set(Row *r, const char *field, Value v)
+{
+    int c = table_col(r->t, field);
+    if (c >= 0) {
+        r->v[c] = v;
+        r->set[c] = 1;
+    }
+}
+
+void row_set_text(Ctx *ctx, Row *r, const char *field, const char *s)
+{
+    row_set(r, field, s ? val_text(arena_strdup(ctx->arena, s)) : val_null());
+}
+
+void row_set_int(Row *r, const char *field, int64_t v)
+{
+    row_set(r, field, val_int(v));
+}
+
+void row_copy(Ctx *ctx, Row *dst, const Row *src)
+{
+    row_init(dst, ctx, src->t);
+    for (int i = 0; i < src->t->nfields; i++) {
+        Value v = src->v[i];
+        if (v.kind == V_TEXT)
+            v.s = arena_strndup(ctx->arena, v.s, v.len);
+        dst->v[i] = v;
+    }
+}
