@@ -1,0 +1,256 @@
+/* api/router.c — the route table and the authenticated request cycle.
+ * Exports router_dispatch.
+ *
+ * Routes (everything else under /api/v1/ is a registry resource, resources.c):
+ *   GET  /healthz                      liveness + database ping
+ *   GET  /metrics                      Prometheus text
+ *   GET  /api/v1/openapi.json          generated from the registry
+ *   POST /api/v1/auth/{signup,login,refresh}     no token
+ *   POST /api/v1/auth/logout           revokes the caller's session
+ *   GET  /api/v1/me, /api/v1/tenant    the caller and their tenant
+ *   POST /api/v1/_test/clock           test mode only: moves the clock
+ *   GET  /, /assets/...                the web console (static.c)
+ *
+ * The authenticated cycle: check the token's signature (no I/O), take a
+ * connection, open the tenant transaction (write for anything but GET/HEAD),
+ * check the session, run the handler, then commit if the handler answered
+ * below 400 and roll back otherwise — so a request that fails changes nothing,
+ * and a change commits together with its audit rows and outbox messages.
+ */
+#include "api/router.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/server.h"
+#include "core/clock.h"
+#include "core/date.h"
+#include "core/log.h"
+#include "domain/auth.h"
+#include "model/codec.h"
+#include "model/crud.h"
+
+#define MAX_SEG 8
+
+static int split(Arena *a, const char *path, const char **seg)
+{
+    int n = 0;
+    const char *p = path;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        const char *end = strchr(p, '/');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (n == MAX_SEG)
+            return -1;
+        seg[n++] = arena_strndup(a, p, len);
+        p += len;
+    }
+    return n;
+}
+
+static void healthz(Request *r)
+{
+    Error e;
+    Conn *c = NULL;
+    int rc = store_acquire(r->srv->store, &c, &e);
+    if (rc == 0) {
+        Rows rows;
+        rc = store_query_global(c, &rows, "SELECT 1", NULL, 0, &e);
+        if (rc == 0) {
+            rows_next(&rows);
+            rc = rows_error(&rows, &e);
+            rows_close(&rows);
+        }
+        store_release(c);
+    }
+    json_t *o = json_pack("{s:s, s:s}", "status", rc == 0 ? "ok" : "unavailable", "store",
+                          store_dialect_name(r->srv->store));
+    reply_json(r, rc == 0 ? 200 : 503, o);
+}
+
+static void test_clock(Request *r)
+{
+    json_t *body = req_json_or_reply(r);
+    if (!body)
+        return;
+    json_t *off = json_object_get(body, "offset_seconds");
+    if (!json_is_integer(off)) {
+        json_decref(body);
+        reply_errorf(r, ERR_TYPE, "offset_seconds", "offset_seconds must be an integer");
+        return;
+    }
+    clock_set_offset((int64_t)json_integer_value(off) * 1000000);
+    json_decref(body);
+    char now[40];
+    ts_format(now, sizeof now, clock_now());
+    reply_json(r, 200, json_pack("{s:s, s:I}", "now", now, "offset_seconds", (json_int_t)(clock_get_offset() / 1000000)));
+}
+
+static void me(Request *r, bool tenant)
+{
+    Error e;
+    json_t *o = NULL;
+    int rc;
+    if (tenant) {
+        rc = auth_tenant_json(&r->ctx, r->ctx.tenant_id, &o, &e);
+    } else {
+        Row u;
+        rc = crud_get(&r->ctx, registry_find("users"), r->ctx.user_id, false, &u, &e);
+        if (rc == 0)
+            o = codec_to_json(&r->ctx, &u);
+    }
+    if (rc < 0)
+        reply_error(r, &e);
+    else
+        reply_json(r, 200, o);
+}
+
+static int64_t parse_int(const char *s, bool *ok)
+{
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    *ok = end != s && *end == '\0';
+    return v;
+}
+
+static void authenticated(Request *r, const char **seg, int nseg)
+{
+    Error e;
+    const char *authz = req_header(r, "Authorization");
+    char session_id[40];
+    if (!authz || strncmp(authz, "Bearer ", 7) != 0) {
+        reply_header(r, "WWW-Authenticate", "Bearer");
+        reply_errorf(r, ERR_UNAUTHENTICATED, NULL, "an Authorization: Bearer token is required");
+        return;
+    }
+    if (auth_decode_access(authz + 7, &r->ctx, session_id, &e) < 0) {
+        reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        reply_error(r, &e);
+        return;
+    }
+    bool write = strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
+    Conn *c = NULL;
+    if (store_acquire(r->srv->store, &c, &e) < 0) {
+        reply_error(r, &e);
+        return;
+    }
+    r->ctx.conn = c;
+    if (store_begin(c, &r->ctx, write, &e) < 0) {
+        store_release(c);
+        reply_error(r, &e);
+        return;
+    }
+    if (auth_load_session(&r->ctx, session_id, &e) < 0) {
+        store_rollback(c);
+        store_release(c);
+        reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        reply_error(r, &e);
+        return;
+    }
+    if (r->ctx.test_mode) {
+        const char *fault = req_header(r, "X-Remit-Fault-Store");
+        bool ok = false;
+        int64_t nth = fault ? parse_int(fault, &ok) : 0;
+        if (ok && nth > 0)
+            store_inject_fault(c, (int)nth);
+    }
+    const char *idem = strcmp(r->method, "POST") == 0 ? req_header(r, "Idempotency-Key") : NULL;
+    bool owned = false;
+    if (idem && idem_begin(r, idem, &owned)) {
+        /* replayed or refused: nothing of this request is kept */
+        if (r->status >= 400)
+            store_rollback(c);
+        else
+            store_commit(c, &e);
+        store_release(c);
+        return;
+    }
+    if (nseg == 1 && strcmp(seg[0], "me") == 0 && !write)
+        me(r, false);
+    else if (nseg == 1 && strcmp(seg[0], "tenant") == 0 && !write)
+        me(r, true);
+    else if (nseg == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") == 0 && write) {
+        if (auth_logout(&r->ctx, session_id, &e) < 0)
+            reply_error(r, &e);
+        else
+            reply_bytes(r, 204, NULL, "", 0);
+    } else
+        handle_resource(r, seg, nseg);
+
+    if (r->status < 400 && store_in_tx(c)) {
+        int rc = owned ? idem_store(r, idem) : 0;
+        if (rc == 0)
+            rc = store_commit(c, &e);
+        else
+            store_rollback(c);
+        if (rc < 0)
+            reply_error(r, &e);
+    } else {
+        store_rollback(c);
+    }
+    store_release(c);
+    r->ctx.conn = NULL;
+}
+
+void router_dispatch(Request *r)
+{
+    const char *seg[MAX_SEG];
+    const char *p = r->path;
+    bool get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    if (strcmp(p, "/healthz") == 0 && get) {
+        r->route = "healthz";
+        healthz(r);
+        return;
+    }
+    if (strcmp(p, "/metrics") == 0 && get) {
+        r->route = "metrics";
+        handle_metrics(r);
+        return;
+    }
+    if (strncmp(p, "/api/", 5) != 0) {
+        r->route = "static";
+        if (!get) {
+            reply_header(r, "Allow", "GET, HEAD");
+            reply_errorf(r, ERR_METHOD, NULL, "%s is not allowed here", r->method);
+            return;
+        }
+        handle_static(r);
+        return;
+    }
+    if (strncmp(p, "/api/v1/", 8) != 0) {
+        reply_errorf(r, ERR_NOT_FOUND, NULL, "no such endpoint; the API is under /api/v1/");
+        return;
+    }
+    int n = split(&r->arena, p + 8, seg);
+    if (n <= 0) {
+        reply_errorf(r, ERR_NOT_FOUND, NULL, "no such endpoint");
+        return;
+    }
+    if (n == 1 && strcmp(seg[0], "openapi.json") == 0 && get) {
+        r->route = "openapi";
+        handle_openapi(r);
+        return;
+    }
+    if (n == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") != 0) {
+        r->route = "auth";
+        if (strcmp(r->method, "POST") != 0) {
+            reply_header(r, "Allow", "POST");
+            reply_errorf(r, ERR_METHOD, NULL, "%s is not allowed here", r->method);
+            return;
+        }
+        handle_auth(r, seg[1]);
+        return;
+    }
+    if (n == 2 && strcmp(seg[0], "_test") == 0 && strcmp(seg[1], "clock") == 0 && r->ctx.test_mode &&
+        strcmp(r->method, "POST") == 0) {
+        r->route = "test";
+        test_clock(r);
+        return;
+    }
+    r->route = "resource";
+    authenticated(r, seg, n);
+}

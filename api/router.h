@@ -1,0 +1,21 @@
+/* api/router.h — maps a request to its handler. */
+#ifndef REMIT_API_ROUTER_H
+#define REMIT_API_ROUTER_H
+
+#include "api/http.h"
+
+void router_dispatch(Request *r);
+
+/* Handlers of the other api/ files (one concept each). */
+void handle_openapi(Request *r);
+void handle_metrics(Request *r);
+void handle_static(Request *r);
+void handle_auth(Request *r, const char *verb);
+/* Authenticated resource requests: /api/v1/<segments...> once the tenant transaction is open. */
+void handle_resource(Request *r, const char *const *seg, int nseg);
+/* Idempotency-Key for POST, inside the open write transaction: returns true when it replied
+ * (replay or mismatch); otherwise the handler runs and idem_store() saves its response. */
+bool idem_begin(Request *r, const char *key, bool *owned);
+int  idem_store(Request *r, const char *key);
+
+#endif

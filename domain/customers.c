@@ -1,0 +1,59 @@
+/* domain/customers.c — rules for customers and contacts.
+ * Exports customers_init.
+ *
+ * Rules: a customer's currency is an ISO 4217 code Remit knows; country codes
+ * are two upper-case letters; a customer's currency cannot change once amounts
+ * in it exist on the customer (annual revenue, credit limit would change
+ * meaning) unless they are given again in the same request.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "core/money.h"
+#include "domain/domain.h"
+#include "model/registry.h"
+
+static int check_country(const Row *row, const char *field, Error *err)
+{
+    const char *c = row_text(row, field);
+    if (!c)
+        return 0;
+    if (strlen(c) != 2 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]))
+        return err_set(err, ERR_INVALID, field, "%s must be an ISO 3166-1 alpha-2 code such as \"IN\"", field);
+    return 0;
+}
+
+static int customer_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
+{
+    const char *cur = row_text(row, "currency");
+    if (cur && !currency_find(cur))
+        return err_set(err, ERR_INVALID, "currency", "currency must be an ISO 4217 code such as \"INR\" or \"USD\"");
+    if (old && cur && row_text(old, "currency") && strcmp(cur, row_text(old, "currency")) != 0) {
+        static const char *const amounts[] = {"annual_revenue", "credit_limit"};
+        for (int i = 0; i < 2; i++) {
+            int c = table_col(t, amounts[i]);
+            if (row->v[c].kind != V_NULL && !row->set[c])
+                return err_set(err, ERR_INVALID, amounts[i],
+                               "changing currency would change the meaning of %s; give it again in the new currency",
+                               amounts[i]);
+        }
+    }
+    int rc = check_country(row, "country", err);
+    if (rc == 0)
+        rc = check_country(row, "shipping_country", err);
+    return rc;
+}
+
+static int contact_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
+{
+    return check_country(row, "country", err);
+}
+
+static const Hooks customer_hooks = {.before_write = customer_before_write};
+static const Hooks contact_hooks = {.before_write = contact_before_write};
+
+void customers_init(void)
+{
+    table_set_hooks("customers", &customer_hooks);
+    table_set_hooks("contacts", &contact_hooks);
+}

@@ -1,0 +1,9 @@
+/* domain/domain.c — the list of business modules; each attaches its hooks and
+ * actions to the registry's tables. Exports domain_init.
+ */
+#include "domain/domain.h"
+
+void domain_init(void)
+{
+    customers_init();
+}

@@ -1,0 +1,11 @@
+/* domain/domain.h — attaching the business rules to the registry. */
+#ifndef REMIT_DOMAIN_DOMAIN_H
+#define REMIT_DOMAIN_DOMAIN_H
+
+/* Attaches every module's hooks and actions to its tables. Call after registry_init(). */
+void domain_init(void);
+
+/* One per module (domain/<module>.c). */
+void customers_init(void);
+
+#endif
