@@ -22,6 +22,7 @@ LIB_SRC := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c)) web/assets.c
 CLI_SRC := $(wildcard cli/*.c)
 UNIT_SRC:= $(wildcard tests/unit/*.c)
 APIT_SRC:= $(wildcard tests/api/*.c)
+SCEN_SRC:= $(wildcard tests/scenario/*.c)
 
 REL_LIB := $(LIB_SRC:%.c=build/obj/%.o)
 REL_CLI := $(CLI_SRC:%.c=build/obj/%.o)
@@ -29,6 +30,7 @@ SAN_LIB := $(LIB_SRC:%.c=build/asan/%.o)
 SAN_CLI := $(CLI_SRC:%.c=build/asan/%.o)
 SAN_UNIT:= $(UNIT_SRC:%.c=build/asan/%.o)
 APIT_OBJ:= $(APIT_SRC:%.c=build/obj/%.o)
+SCEN_OBJ:= $(SCEN_SRC:%.c=build/obj/%.o) build/obj/tests/api/client.o
 
 .PHONY: all test unit api-test check-banned bench clean web run
 all: build/remit
@@ -45,6 +47,10 @@ build/asan/unit-tests: $(SAN_LIB) $(SAN_UNIT)
 # The API test client is not sanitized: it is the server under test that must be clean.
 build/api-tests: $(APIT_OBJ)
 	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
+
+# Scenario tests (Criterion) talk HTTP to a running server through tests/api/client.c.
+build/api-scenarios: $(SCEN_OBJ)
+	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS) -lcriterion
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
