@@ -531,7 +531,7 @@ int crud_check_refs(Ctx *ctx, const Table *t, const Row *row, Error *err)
         if (rc < 0)
             return rc;
         if (!found)
-            return err_set(err, ERR_REFERENCE, t->fields[c].name, "%s does not refer to an existing %s",
+            return err_set(err, ERR_REFERENCE, t->fields[c].name, "%s does not refer to an existing row of %s",
                            t->fields[c].name, target->name);
     }
     return 0;

@@ -149,7 +149,11 @@ int registry_init(Error *err)
             const Resource *r = __start_remit_resources[i];
             if (placed[i])
                 continue;
-            bool ready = true;
+            /* every tenant table refers to tenants(id) */
+            bool ready = r->global;
+            for (int j = 0; j < done && !ready; j++)
+                if (strcmp(order[j]->name, "tenants") == 0)
+                    ready = true;
             for (int f = 0; f < r->nfields && ready; f++) {
                 const char *ref = r->fields[f].type == FT_REF ? r->fields[f].ref : NULL;
                 if (!ref || strcmp(ref, r->name) == 0)

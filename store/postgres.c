@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "store/driver.h"
 
 enum { OID_BOOL = 16, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_OID = 26, OID_TIMESTAMPTZ = 1184,
@@ -79,6 +80,15 @@ static int simple(Conn *c, const char *sql, Error *err)
     return rc;
 }
 
+/* Server notices ("relation already exists, skipping") are not errors: debug log only. */
+static void on_notice(void *arg, const char *msg)
+{
+    size_t n = strlen(msg);
+    while (n && msg[n - 1] == '\n')
+        n--;
+    log_printf(LOG_DEBUG, NULL, "postgres: %.*s", (int)n, msg);
+}
+
 static int pg_connect(Conn *c, const char *url, Error *err)
 {
     PGconn *db = PQconnectdb(url);
@@ -94,6 +104,7 @@ static int pg_connect(Conn *c, const char *url, Error *err)
         return rc;
     }
     c->db = db;
+    PQsetNoticeProcessor(db, on_notice, NULL);
     return simple(c, "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET application_name = 'remit';"
                      " SET lock_timeout = '15s'", err);
 }
