@@ -186,19 +186,26 @@ static void item(Request *r, const Table *t, const char *id, const char *parent_
                                      : (t->res->no_delete ? "GET, PATCH" : "GET, PATCH, DELETE"));
 }
 
-static void action(Request *r, const Table *t, const Action *a, const char *id)
+static const char *arg_of(void *req, const char *name)
 {
-    if (strcmp(r->method, a->method) != 0 && !(strcmp(a->method, "GET") == 0 && strcmp(r->method, "HEAD") == 0)) {
-        not_allowed(r, a->method);
-        return;
-    }
-    if (!perm_allows_action(&r->ctx, t, a)) {
-        reply_errorf(r, ERR_FORBIDDEN, NULL, "your role does not allow %s on %s", a->verb, t->name);
-        return;
-    }
+    return req_arg((Request *)req, name);
+}
+
+/* Runs an action or endpoint: builds its input, replies with its result. */
+void run_action(Request *r, const char *method, bool raw_body, const char *id, const char *const *params, int np,
+                const Table *t, const Action *a, const Endpoint *ep)
+{
     json_t *body = NULL;
-    if (strcmp(a->method, "POST") == 0) {
-        if (r->body.len == 0) {
+    ActionIn in = {.id = id, .arg = arg_of, .req = r};
+    for (int i = 0; i < np && i < 4; i++)
+        in.params[i] = params[i];
+    in.nparams = np;
+    if (strcmp(method, "POST") == 0) {
+        if (raw_body) {
+            in.raw = (const unsigned char *)r->body.data;
+            in.raw_len = r->body.len;
+            in.content_type = req_header(r, "Content-Type");
+        } else if (r->body.len == 0) {
             body = json_object();
         } else {
             body = req_json_or_reply(r);
@@ -206,10 +213,11 @@ static void action(Request *r, const Table *t, const Action *a, const char *id)
                 return;
         }
     }
+    in.body = body;
     ActionResult out = {.status = 200};
     Error e;
     err_clear(&e);
-    int rc = a->run(&r->ctx, t, id, body, &out, &e);
+    int rc = a ? a->run(&r->ctx, t, &in, &out, &e) : ep->run(&r->ctx, &in, &out, &e);
     json_decref(body);
     if (rc < 0) {
         json_decref(out.json);
@@ -226,6 +234,19 @@ static void action(Request *r, const Table *t, const Action *a, const char *id)
     else
         reply_bytes(r, out.status, out.content_type ? out.content_type : "application/octet-stream", out.bytes,
                     out.nbytes);
+}
+
+static void action(Request *r, const Table *t, const Action *a, const char *id)
+{
+    if (strcmp(r->method, a->method) != 0 && !(strcmp(a->method, "GET") == 0 && strcmp(r->method, "HEAD") == 0)) {
+        not_allowed(r, a->method);
+        return;
+    }
+    if (!perm_allows_action(&r->ctx, t, a)) {
+        reply_errorf(r, ERR_FORBIDDEN, NULL, "your role does not allow %s on %s", a->verb, t->name);
+        return;
+    }
+    run_action(r, a->method, a->raw_body, id, NULL, 0, t, a, NULL);
 }
 
 void handle_resource(Request *r, const char *const *seg, int nseg)

@@ -30,6 +30,7 @@
 #include "domain/auth.h"
 #include "model/codec.h"
 #include "model/crud.h"
+#include "model/perm.h"
 
 #define MAX_SEG 8
 
@@ -178,8 +179,19 @@ static void authenticated(Request *r, const char **seg, int nseg)
             reply_error(r, &e);
         else
             reply_bytes(r, 204, NULL, "", 0);
-    } else
-        handle_resource(r, seg, nseg);
+    } else {
+        const char *params[4];
+        int np = 0;
+        const Endpoint *ep = registry_match_endpoint(r->method, seg, nseg, params, &np);
+        if (ep) {
+            if (!perm_has(&r->ctx, ep->permission ? ep->permission : "", ep->role ? ep->role : ROLE_USER))
+                reply_errorf(r, ERR_FORBIDDEN, NULL, "your role does not allow this");
+            else
+                run_action(r, ep->method, ep->raw_body, NULL, params, np, NULL, NULL, ep);
+        } else {
+            handle_resource(r, seg, nseg);
+        }
+    }
 
     if (r->status < 400 && store_in_tx(c)) {
         int rc = owned ? idem_store(r, idem) : 0;
@@ -253,4 +265,28 @@ void router_dispatch(Request *r)
     }
     r->route = "resource";
     authenticated(r, seg, n);
+}
+
+size_t router_body_cap(const char *method, const char *path, size_t dflt)
+{
+    if (strcmp(method, "POST") != 0 || strncmp(path, "/api/v1/", 8) != 0)
+        return dflt;
+    Arena a;
+    arena_init(&a, 1 << 20);
+    const char *seg[MAX_SEG];
+    int n = split(&a, path + 8, seg);
+    size_t cap = dflt;
+    const char *params[4];
+    int np = 0;
+    const Endpoint *ep = n > 0 ? registry_match_endpoint(method, seg, n, params, &np) : NULL;
+    if (ep && ep->body_max)
+        cap = ep->body_max;
+    else if (n == 3 || n == 2) {
+        const Table *t = registry_find(seg[0]);
+        const Action *act = t ? table_find_action(t, seg[n - 1], strlen(seg[n - 1]), n == 2) : NULL;
+        if (act && act->body_max)
+            cap = act->body_max;
+    }
+    arena_free(&a);
+    return cap;
 }

@@ -3,6 +3,7 @@
 #define REMIT_API_ROUTER_H
 
 #include "api/http.h"
+#include "model/registry.h"
 
 void router_dispatch(Request *r);
 
@@ -15,6 +16,10 @@ void handle_auth(Request *r, const char *verb);
 void handle_resource(Request *r, const char *const *seg, int nseg);
 /* Idempotency-Key for POST, inside the open write transaction: returns true when it replied
  * (replay or mismatch); otherwise the handler runs and idem_store() saves its response. */
+void run_action(Request *r, const char *method, bool raw_body, const char *id, const char *const *params, int np,
+                const Table *t, const Action *a, const Endpoint *ep);
+/* The body cap for a request, from its route (uploads may allow more). */
+size_t router_body_cap(const char *method, const char *path, size_t dflt);
 bool idem_begin(Request *r, const char *key, bool *owned);
 int  idem_store(Request *r, const char *key);
 

@@ -177,7 +177,7 @@ static Request *request_new(Server *s, struct MHD_Connection *c, const char *met
     r->method = arena_strdup(&r->arena, method);
     r->path = arena_strdup(&r->arena, url);
     r->t0 = clock_mono_us();
-    buf_init(&r->body, s->cfg.body_max);
+    buf_init(&r->body, router_body_cap(method, url, s->cfg.body_max));
     buf_init(&r->out, 0);
     const char *rid = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-Id");
     if (rid && rid_ok(rid))
@@ -279,7 +279,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (r->body_too_large)
-        reply_errorf(r, ERR_TOO_LARGE, NULL, "the request body is larger than %zu bytes", s->cfg.body_max);
+        reply_errorf(r, ERR_TOO_LARGE, NULL, "the request body is larger than %zu bytes", r->body.max);
     else
         router_dispatch(r);
     return respond(r);

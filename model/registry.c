@@ -344,3 +344,49 @@ void row_copy(Ctx *ctx, Row *dst, const Row *src)
         dst->v[i] = v;
     }
 }
+
+/* ---- endpoints ---- */
+
+static const Endpoint *endpoints[128];
+static int nendpoints;
+
+void registry_add_endpoint(const Endpoint *e)
+{
+    if (nendpoints < (int)(sizeof endpoints / sizeof endpoints[0]))
+        endpoints[nendpoints++] = e;
+}
+
+int registry_endpoint_count(void) { return nendpoints; }
+const Endpoint *registry_endpoint_at(int i) { return (i >= 0 && i < nendpoints) ? endpoints[i] : NULL; }
+
+const Endpoint *registry_match_endpoint(const char *method, const char *const *seg, int nseg, const char **params,
+                                        int *nparams)
+{
+    for (int i = 0; i < nendpoints; i++) {
+        const Endpoint *e = endpoints[i];
+        bool head = strcmp(method, "HEAD") == 0 && strcmp(e->method, "GET") == 0;
+        if (strcmp(e->method, method) != 0 && !head)
+            continue;
+        const char *p = e->path;
+        int k = 0, np = 0;
+        bool ok = true;
+        while (*p && ok) {
+            const char *end = strchr(p, '/');
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            if (k >= nseg)
+                ok = false;
+            else if (len > 2 && p[0] == '{' && p[len - 1] == '}') {
+                if (np < 4)
+                    params[np++] = seg[k];
+            } else if (strlen(seg[k]) != len || memcmp(seg[k], p, len) != 0)
+                ok = false;
+            k++;
+            p += len + (end ? 1 : 0);
+        }
+        if (ok && k == nseg) {
+            *nparams = np;
+            return e;
+        }
+    }
+    return NULL;
+}

@@ -117,6 +117,24 @@ typedef struct ActionResult {
     const char *filename;        /* Content-Disposition for downloads */
 } ActionResult;
 
+/* What an action or endpoint receives besides the context. */
+typedef struct ActionIn {
+    const char *id;              /* the row id; NULL for collection actions and endpoints */
+    json_t *body;                /* JSON body of a POST (an object, possibly empty); NULL for GET */
+    const unsigned char *raw;    /* the raw body (uploads, CSV imports) */
+    size_t raw_len;
+    const char *content_type;    /* of the raw body, as the client sent it */
+    const char *params[4];       /* an endpoint's {path} parameters, in order */
+    int nparams;
+    const char *(*arg)(void *req, const char *name);   /* a query-string argument, NULL if absent */
+    void *req;
+} ActionIn;
+
+static inline const char *action_arg(const ActionIn *in, const char *name)
+{
+    return in->arg ? in->arg(in->req, name) : NULL;
+}
+
 typedef struct Hooks {
     /* Decoded input, before the write (create: old == NULL). Computes server fields, enforces rules. */
     int (*before_write)(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err);
@@ -136,9 +154,33 @@ typedef struct Action {
     bool write;                  /* runs in a write transaction */
     Role role;                   /* minimum role; 0 = the table's write (or read for GET) role */
     const char *permission;      /* permission codename; NULL = "<table>.write" / "<table>.read" */
-    int (*run)(Ctx *ctx, const Table *t, const char *id, json_t *body, ActionResult *out, Error *err);
+    int (*run)(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *out, Error *err);
     const char *doc;
+    size_t body_max;             /* body cap for this action (uploads); 0 = the server's default */
+    bool raw_body;               /* the body is not JSON: passed as in->raw */
 } Action;
+
+/* An endpoint that is not a table's: /api/v1/<path>, where path segments may be {params}
+ * ("billing/preview", "reports/aging", "customers/{id}/statement.csv"). Registered by domain/ at
+ * start-up; checked before the tables. */
+typedef struct Endpoint {
+    const char *method;          /* "GET" or "POST" */
+    const char *path;
+    bool write;                  /* runs in a write transaction */
+    Role role;                   /* minimum built-in role */
+    const char *permission;      /* codename; NULL = role only */
+    int (*run)(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err);
+    const char *doc;
+    size_t body_max;
+    bool raw_body;
+} Endpoint;
+
+void registry_add_endpoint(const Endpoint *e);
+int  registry_endpoint_count(void);
+const Endpoint *registry_endpoint_at(int i);
+/* Matches method + path segments; fills params. */
+const Endpoint *registry_match_endpoint(const char *method, const char *const *seg, int nseg, const char **params,
+                                        int *nparams);
 
 struct Table {
     const Resource *res;
