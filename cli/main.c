@@ -9,6 +9,7 @@
  * REMIT_LOG_LEVEL (debug|info|warn|error), REMIT_BODY_MAX (bytes),
  * REMIT_TEST_MODE=1 (test-only endpoints and cheap password hashing).
  */
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,6 +26,7 @@
 #include "core/log.h"
 #include "domain/auth.h"
 #include "domain/domain.h"
+#include "domain/outbox.h"
 #include "model/migrate.h"
 #include "model/registry.h"
 
@@ -183,6 +185,14 @@ static int cmd_serve(const CliOpts *o)
     const char *colon = strrchr(o->listen, ':');
     snprintf(url, sizeof url, "http://%.*s:%d/", colon ? (int)(colon - o->listen) : 9, colon ? o->listen : "127.0.0.1",
              srv.port);
+    OutboxConfig ocfg = {
+        .data_dir = o->data_dir,
+        .smtp_url = getenv("REMIT_SMTP_URL"),
+        .mail_from = getenv("REMIT_MAIL_FROM"),
+        .interval_ms = o->test_mode ? 200 : 1000,
+    };
+    if (outbox_start(s, &ocfg) < 0)
+        log_printf(LOG_ERROR, NULL, "cannot start the outbox worker");
     log_event(LOG_INFO, NULL, "listening", "url", url, "store", store_dialect_name(s), NULL);
     printf("remit: serving on %s (%s)\n", url, store_dialect_name(s));
     fflush(stdout);
@@ -190,6 +200,7 @@ static int cmd_serve(const CliOpts *o)
     sigwait(&set, &sig);
     log_printf(LOG_INFO, NULL, "signal %d: finishing in-flight requests", sig);
     server_stop(&srv, 30);
+    outbox_stop();
     store_close(s);
     log_printf(LOG_INFO, NULL, "stopped");
     return 0;
@@ -215,6 +226,7 @@ int main(int argc, char **argv)
     LogLevel ll;
     if (lvl && log_level_parse(&ll, lvl) == 0)
         log_set_level(ll);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     if (id_init() < 0) {
         fprintf(stderr, "remit: libsodium failed to start\n");
         return 1;
@@ -249,5 +261,6 @@ int main(int argc, char **argv)
         rc = 2;
     }
     registry_free();
+    curl_global_cleanup();
     return rc;
 }

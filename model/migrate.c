@@ -38,6 +38,9 @@ static const Step steps[] = {
      " PRIMARY KEY (email, tenant_id))",
      "CREATE TABLE IF NOT EXISTS login_emails (email text NOT NULL, tenant_id uuid NOT NULL, user_id uuid NOT NULL,"
      " PRIMARY KEY (email, tenant_id))"},
+    {"0002", "reference table of tenants with outbox messages to deliver (the worker's index)",
+     "CREATE TABLE IF NOT EXISTS outbox_tenants (tenant_id TEXT PRIMARY KEY)",
+     "CREATE TABLE IF NOT EXISTS outbox_tenants (tenant_id uuid PRIMARY KEY)"},
 };
 
 typedef struct Ctl {
