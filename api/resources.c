@@ -141,7 +141,18 @@ static void create(Request *r, const Table *t, const char *parent_id)
     else
         snprintf(loc, sizeof loc, "/api/v1/%s/%s", t->name, id.s);
     reply_header(r, "Location", loc);
-    reply_row(r, 201, &row);
+    json_t *o = codec_to_json(&r->ctx, &row);
+    if (!o) {
+        reply_errorf(r, ERR_UNAVAILABLE, NULL, "out of memory");
+        return;
+    }
+    if (r->ctx.reply_extra) {   /* shown once: e.g. a new API key's secret */
+        json_object_update(o, (json_t *)r->ctx.reply_extra);
+        json_decref((json_t *)r->ctx.reply_extra);
+        r->ctx.reply_extra = NULL;
+    }
+    etag(r, &row);
+    reply_json(r, 201, o);
 }
 
 static void item(Request *r, const Table *t, const char *id, const char *parent_id)

@@ -247,7 +247,27 @@ void router_dispatch(Request *r)
         handle_openapi(r);
         return;
     }
-    if (n == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") != 0) {
+    const char *params[4];
+    int np = 0;
+    const Endpoint *pub = registry_match_endpoint(r->method, seg, n, params, &np);
+    bool is_auth = n == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") != 0 &&
+                   strcmp(seg[1], "sessions") != 0;
+    if ((pub && pub->public) || is_auth) {
+        int wait = ratelimit_check(r->ctx.ip);
+        if (wait > 0) {
+            char ra[16];
+            snprintf(ra, sizeof ra, "%d", wait);
+            reply_header(r, "Retry-After", ra);
+            reply_errorf(r, ERR_RATE_LIMIT, NULL, "too many sign-in requests from this address; retry in %d s", wait);
+            return;
+        }
+    }
+    if (pub && pub->public) {
+        r->route = "public";
+        run_action(r, pub->method, pub->raw_body, NULL, params, np, NULL, NULL, pub);
+        return;
+    }
+    if (is_auth) {
         r->route = "auth";
         if (strcmp(r->method, "POST") != 0) {
             reply_header(r, "Allow", "POST");
