@@ -38,6 +38,7 @@ static void usage(FILE *f)
           "  serve      run the HTTP API and web console\n"
           "  migrate    create or upgrade the database schema, then exit\n"
           "  demo       create the demo tenant with sample data (idempotent), then exit\n"
+          "  audit verify [--tenant SLUG]   check the audit hash chains; exit 1 naming the first broken row\n"
           "\n"
           "options (and environment variables):\n"
           "  --db URL            sqlite:FILE or postgres://user:pass@host:port/db   (REMIT_DB)\n"
@@ -255,6 +256,8 @@ int main(int argc, char **argv)
         rc = cmd_migrate(&o);
     else if (strcmp(argv[1], "demo") == 0)
         rc = cmd_demo(&o);
+    else if (strcmp(argv[1], "audit") == 0)
+        rc = cmd_audit(&o);
     else {
         fprintf(stderr, "remit: unknown command %s\n\n", argv[1]);
         usage(stderr);

@@ -6,4 +6,5 @@
 void domain_init(void)
 {
     customers_init();
+    audit_init();
 }

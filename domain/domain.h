@@ -7,5 +7,6 @@ void domain_init(void);
 
 /* One per module (domain/<module>.c). */
 void customers_init(void);
+void audit_init(void);
 
 #endif
