@@ -28,6 +28,7 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "domain/auth.h"
+#include "domain/domain.h"
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
@@ -128,7 +129,10 @@ static void authenticated(Request *r, const char **seg, int nseg)
         reply_errorf(r, ERR_UNAUTHENTICATED, NULL, "an Authorization: Bearer token is required");
         return;
     }
-    if (auth_decode_access(authz + 7, &r->ctx, session_id, &e) < 0) {
+    bool api_key = strncmp(authz + 7, "rak_", 4) == 0;
+    int drc = api_key ? apikey_decode(authz + 7, &r->ctx, session_id, &e)
+                      : auth_decode_access(authz + 7, &r->ctx, session_id, &e);
+    if (drc < 0) {
         reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
         reply_error(r, &e);
         return;
@@ -145,7 +149,10 @@ static void authenticated(Request *r, const char **seg, int nseg)
         reply_error(r, &e);
         return;
     }
-    if (auth_load_session(&r->ctx, session_id, &e) < 0) {
+    bool stale = false;
+    int lrc = api_key ? apikey_load(&r->ctx, session_id, authz + 7, &stale, &e)
+                      : auth_load_session(&r->ctx, session_id, &e);
+    if (lrc < 0) {
         store_rollback(c);
         store_release(c);
         reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -159,6 +166,16 @@ static void authenticated(Request *r, const char **seg, int nseg)
         if (ok && nth > 0)
             store_inject_fault(c, (int)nth);
     }
+    /* A lapsed subscription keeps reads and signing out, refuses every other write (402). */
+    bool logout = nseg == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") == 0;
+    if (write && !logout && subscription_check_write(&r->ctx, r->ctx.subscription_status, r->ctx.trial_end, &e) < 0) {
+        store_rollback(c);
+        store_release(c);
+        reply_error(r, &e);
+        return;
+    }
+    if (api_key && stale && write)
+        apikey_touch(&r->ctx, session_id, &e);
     const char *idem = strcmp(r->method, "POST") == 0 ? req_header(r, "Idempotency-Key") : NULL;
     bool owned = false;
     if (idem && idem_begin(r, idem, &owned)) {
@@ -184,7 +201,9 @@ static void authenticated(Request *r, const char **seg, int nseg)
         int np = 0;
         const Endpoint *ep = registry_match_endpoint(r->method, seg, nseg, params, &np);
         if (ep) {
-            if (!perm_has(&r->ctx, ep->permission ? ep->permission : "", ep->role ? ep->role : ROLE_USER))
+            bool allowed = ep->permission ? perm_has(&r->ctx, ep->permission, ep->role ? ep->role : ROLE_USER)
+                                          : r->ctx.role >= (ep->role ? ep->role : ROLE_USER);
+            if (!allowed)
                 reply_errorf(r, ERR_FORBIDDEN, NULL, "your role does not allow this");
             else
                 run_action(r, ep->method, ep->raw_body, NULL, params, np, NULL, NULL, ep);
@@ -203,6 +222,13 @@ static void authenticated(Request *r, const char **seg, int nseg)
             reply_error(r, &e);
     } else {
         store_rollback(c);
+    }
+    /* A key used only for reads: note its use at most once a minute, in its own small write. */
+    if (api_key && stale && !write && r->status < 400 && store_begin(c, &r->ctx, true, &e) == 0) {
+        if (apikey_touch(&r->ctx, session_id, &e) == 0)
+            store_commit(c, &e);
+        else
+            store_rollback(c);
     }
     store_release(c);
     r->ctx.conn = NULL;

@@ -19,5 +19,6 @@ typedef struct CliOpts {
 int cli_open(const CliOpts *o, Store **out, int pool);
 int cmd_demo(const CliOpts *o);
 int cmd_audit(const CliOpts *o);
+int cmd_tenant(const CliOpts *o);
 
 #endif

@@ -39,6 +39,7 @@ static void usage(FILE *f)
           "  migrate    create or upgrade the database schema, then exit\n"
           "  demo       create the demo tenant with sample data (idempotent), then exit\n"
           "  audit verify [--tenant SLUG]   check the audit hash chains; exit 1 naming the first broken row\n"
+          "  tenant list | activate SLUG --plan P [--months N] | suspend SLUG | resume SLUG   (operator)\n"
           "\n"
           "options (and environment variables):\n"
           "  --db URL            sqlite:FILE or postgres://user:pass@host:port/db   (REMIT_DB)\n"
@@ -258,6 +259,8 @@ int main(int argc, char **argv)
         rc = cmd_demo(&o);
     else if (strcmp(argv[1], "audit") == 0)
         rc = cmd_audit(&o);
+    else if (strcmp(argv[1], "tenant") == 0)
+        rc = cmd_tenant(&o);
     else {
         fprintf(stderr, "remit: unknown command %s\n\n", argv[1]);
         usage(stderr);

@@ -27,6 +27,7 @@
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
+#include "domain/domain.h"
 
 static unsigned char secret_key[32];
 static bool fast;
@@ -385,6 +386,9 @@ int auth_signup(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
     snprintf(ctx->user_id, sizeof ctx->user_id, "%s", user_id);
     ctx->role = ROLE_ADMIN;
     ctx->role_name = "admin";
+    rc = subscription_start(ctx, row_text(&t, "email"), err);
+    if (rc < 0)
+        goto rollback;
     rc = open_session(ctx, user_id, out, err);
     if (rc < 0)
         goto rollback;
@@ -638,9 +642,11 @@ int auth_load_session(Ctx *ctx, const char *session_id, Error *err)
     Value p[2] = {val_text(session_id), val_text(ctx->user_id)};
     int rc = store_query(ctx->conn, &r,
                          "SELECT s.is_active, s.expires_at, u.role, u.email, u.is_active, t.base_currency, t.timezone,"
-                         " u.deleted_at FROM sessions s"
+                         " u.deleted_at, u.role_id, r.permissions, r.is_active, r.deleted_at, t.subscription_status,"
+                         " t.trial_end_date FROM sessions s"
                          " JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id"
                          " JOIN tenants t ON t.id = s.tenant_id"
+                         " LEFT JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id"
                          " WHERE s.tenant_id = $1 AND s.id = $2 AND s.user_id = $3",
                          p, 2, err);
     if (rc < 0)
@@ -664,8 +670,18 @@ int auth_load_session(Ctx *ctx, const char *session_id, Error *err)
     ctx->user_email = arena_strndup(ctx->arena, email.s, email.len);
     ctx->currency = arena_strndup(ctx->arena, cur.s, cur.len);
     ctx->timezone = arena_strndup(ctx->arena, tz.s, tz.len);
+    Value role_id = rows_get(&r, 8), perms = rows_get(&r, 9), ractive = rows_get(&r, 10), rdel = rows_get(&r, 11),
+          sub = rows_get(&r, 12), tend = rows_get(&r, 13);
+    ctx->subscription_status = sub.kind == V_TEXT ? arena_strndup(ctx->arena, sub.s, sub.len) : NULL;
+    ctx->trial_end = tend.kind == V_TEXT ? arena_strndup(ctx->arena, tend.s, tend.len) : NULL;
+    rc = 0;
+    if (role_id.kind != V_NULL) {   /* a custom role: exactly its permissions (none if it is disabled) */
+        bool usable = perms.kind == V_TEXT && ractive.i && rdel.kind == V_NULL;
+        if (permissions_load(ctx, usable ? perms.s : "[]", usable ? perms.len : 2) < 0)
+            rc = err_set(err, ERR_INTERNAL, NULL, "cannot read the user's role");
+    }
     rows_close(&r);
-    return 0;
+    return rc;
 }
 
 int auth_logout(Ctx *ctx, const char *session_id, Error *err)

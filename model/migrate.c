@@ -41,6 +41,9 @@ static const Step steps[] = {
     {"0002", "reference table of tenants with outbox messages to deliver (the worker's index)",
      "CREATE TABLE IF NOT EXISTS outbox_tenants (tenant_id TEXT PRIMARY KEY)",
      "CREATE TABLE IF NOT EXISTS outbox_tenants (tenant_id uuid PRIMARY KEY)"},
+    {"0003", "reference table of emails that used a free trial (one trial per email, across tenants)",
+     "CREATE TABLE IF NOT EXISTS trial_emails (email TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, used_at TEXT NOT NULL)",
+     "CREATE TABLE IF NOT EXISTS trial_emails (email text PRIMARY KEY, tenant_id uuid NOT NULL, used_at timestamptz NOT NULL)"},
 };
 
 /* Numbered steps run AFTER the derived changes (they need the registry's tables). Append only. */

@@ -54,6 +54,7 @@ static const Field user_fields[] = {
     F_TEXT("position", 100, 0),
     F_TEXT("avatar_url", 500, 0),
     F_ENUM("role", user_roles, FILTER, .def = "user", .doc = "Built-in role: admin, manager or user"),
+    F_REF("role_id", "roles", FILTER, .doc = "A custom role; when set, its permissions replace the built-in role's"),
     F_BOOL("email_verified", READONLY, .def = "false"),
     F_TS("email_verified_at", READONLY),
     F_BOOL("is_active", FILTER, .def = "true"),
