@@ -119,3 +119,21 @@ RESOURCE(idempotency_keys) {
     .internal = true,
     .read = ROLE_ADMIN, .write = ROLE_ADMIN,
 };
+
+static const Field attempt_fields[] = {
+    F_EMAIL("email", REQUIRED | FILTER, .doc = "The email given (known or not)"),
+    F_REF("user_id", "users", FILTER, .doc = "The user, when the email is one"),
+    F_BOOL("success", FILTER, .def = "false"),
+    F_TEXT("reason", 50, FILTER, .doc = "ok, wrong_password, unknown_email, locked, inactive"),
+    F_TEXT("ip_address", 45, FILTER),
+    F_TEXT("user_agent", 512, 0),
+};
+
+RESOURCE(login_attempts) {
+    .name = "login_attempts",
+    .doc = "Every sign-in attempt to a tenant, successful or not",
+    .fields = attempt_fields,
+    .nfields = COUNT(attempt_fields),
+    .no_create = true, .no_update = true, .no_delete = true,
+    .read = ROLE_ADMIN, .write = ROLE_ADMIN,
+};
