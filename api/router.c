@@ -9,6 +9,7 @@
  *   POST /api/v1/auth/logout           revokes the caller's session
  *   GET  /api/v1/me, /api/v1/tenant    the caller and their tenant
  *   POST /api/v1/_test/clock           test mode only: moves the clock
+ *   POST /api/v1/_test/jobs            test mode only: runs the due daily jobs now
  *   GET  /, /assets/...                the web console (static.c)
  *
  * The authenticated cycle: check the token's signature (no I/O), take a
@@ -29,6 +30,7 @@
 #include "core/log.h"
 #include "domain/auth.h"
 #include "domain/domain.h"
+#include "domain/jobs.h"
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
@@ -307,6 +309,17 @@ void router_dispatch(Request *r)
         strcmp(r->method, "POST") == 0) {
         r->route = "test";
         test_clock(r);
+        return;
+    }
+    if (n == 2 && strcmp(seg[0], "_test") == 0 && strcmp(seg[1], "jobs") == 0 && r->ctx.test_mode &&
+        strcmp(r->method, "POST") == 0) {   /* runs the daily jobs due now, synchronously */
+        r->route = "test";
+        Error e;
+        int ran = 0;
+        if (jobs_run_due(r->srv->store, NULL, &ran, &e) < 0)
+            reply_error(r, &e);
+        else
+            reply_json(r, 200, json_pack("{s:i}", "ran", ran));
         return;
     }
     r->route = "resource";

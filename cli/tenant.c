@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "domain/domain.h"
+#include "domain/jobs.h"
 
 static int usage(void)
 {
@@ -120,6 +121,29 @@ int cmd_tenant(const CliOpts *o)
         store_release(c);
     arena_free(&arena);
     store_close(s);
+    if (rc < 0) {
+        fprintf(stderr, "remit: %s\n", e.message);
+        return 1;
+    }
+    return 0;
+}
+
+/* remit jobs run: the daily jobs that are due now, for every tenant. */
+int cmd_jobs(const CliOpts *o)
+{
+    if (o->nrest < 1 || strcmp(o->rest[0], "run") != 0) {
+        fprintf(stderr, "usage: remit jobs run\n");
+        return 2;
+    }
+    Store *s = NULL;
+    if (cli_open(o, &s, 2) < 0)
+        return 1;
+    Error e;
+    err_clear(&e);
+    int ran = 0;
+    int rc = jobs_run_due(s, NULL, &ran, &e);
+    store_close(s);
+    printf("jobs: %d run(s)\n", ran);
     if (rc < 0) {
         fprintf(stderr, "remit: %s\n", e.message);
         return 1;

@@ -24,6 +24,7 @@
 #include "core/id.h"
 #include "core/log.h"
 #include "core/money.h"
+#include "core/tz.h"
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
@@ -348,6 +349,8 @@ int auth_signup(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
     json_decref(tin);
     if (rc == 0 && cur && !currency_find(cur))
         rc = err_set(err, ERR_INVALID, "base_currency", "base_currency must be an ISO 4217 code");
+    if (rc == 0 && tz && !tz_valid(tz))
+        rc = err_set(err, ERR_INVALID, "timezone", "timezone must be an IANA time zone such as \"Asia/Kolkata\"");
     if (rc == 0)
         rc = codec_apply_defaults(ctx, tt, &t, err);
     if (rc < 0)

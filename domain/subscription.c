@@ -17,6 +17,7 @@
 
 #include "core/date.h"
 #include "domain/domain.h"
+#include "domain/jobs.h"
 #include "model/codec.h"
 #include "model/crud.h"
 
@@ -189,8 +190,31 @@ int subscription_activate(Ctx *ctx, const char *plan_code, int months, Error *er
     return rc;
 }
 
+/* Daily: a trial past its end becomes "expired" (the request cycle already treats it so; this
+ * records it for reports and the console), and so does a paid plan past its end date. */
+static int expire(Ctx *ctx, Date today, Error *err)
+{
+    char now[40];
+    ts_format(now, sizeof now, ctx->now);
+    Value p[2] = {val_text(now), val_text(ctx->tenant_id)};
+    int rc = store_exec_global(ctx->conn,
+                               "UPDATE tenants SET subscription_status = 'expired' WHERE id = $2 AND"
+                               " ((subscription_status = 'trial' AND trial_end_date <= $1) OR"
+                               " (subscription_status = 'active' AND subscription_end_date <= $1))",
+                               p, 2, NULL, err);
+    if (rc == 0)
+        rc = store_exec(ctx->conn,
+                        "UPDATE subscriptions SET status = 'expired' WHERE tenant_id = $1 AND status = 'active' AND"
+                        " ((is_trial = true AND trial_end_date <= $2) OR (is_trial = false AND next_billing_date <= $2))",
+                        p, 1, NULL, err);
+    return rc;
+}
+
+static const DailyJob expire_job = {.name = "subscription.expire", .run = expire};
+
 void subscription_init(void)
 {
-    /* Nothing to attach: the checks are called by the request cycle (api/router.c) and by
-     * the generic create (api/resources.c), because they apply to every write. */
+    /* The write and limit checks are called by the request cycle (api/router.c) and by the
+     * generic create (api/resources.c), because they apply to every write. */
+    jobs_add_daily(&expire_job);
 }

@@ -446,3 +446,28 @@ Test(rls, postgres_row_level_security_hides_other_tenants_rows_from_remits_role)
     cr_assert_eq(st, 0, "%s", out);
     cr_assert_str_eq(out, "", "every table with tenant_id has forced row-level security; missing on: %s", out);
 }
+
+Test(subscription, the_daily_job_records_an_ended_trial_as_expired)
+{
+    TestTenant t;
+    t_signup(&t, NULL);
+    t_clock(15 * 86400);
+    HttpResult r;
+    long st = t_req(&r, NULL, "POST", "/api/v1/_test/jobs", NULL);
+    http_result_free(&r);
+    HttpResult l;
+    long ls = login(&t, t.password, true, &l);
+    char token[512] = "";
+    if (ls == 200)
+        snprintf(token, sizeof token, "%s", json_string_value(json_object_get(l.json, "access_token")));
+    http_result_free(&l);
+    long gs = t_req(&r, token, "GET", "/api/v1/tenant", NULL);
+    char status[32] = "";
+    if (gs == 200)
+        snprintf(status, sizeof status, "%s", json_string_value(json_object_get(r.json, "subscription_status")));
+    http_result_free(&r);
+    t_clock(0);
+    cr_assert_eq(st, 200);
+    cr_assert_eq(gs, 200);
+    cr_assert_str_eq(status, "expired");
+}
