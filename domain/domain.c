@@ -10,4 +10,5 @@ void domain_init(void)
     permissions_init();
     apikeys_init();
     subscription_init();
+    reconciliation_init();
 }

@@ -11,6 +11,7 @@ void audit_init(void);
 void permissions_init(void);
 void apikeys_init(void);
 void subscription_init(void);
+void reconciliation_init(void);   /* domain/reconciliation.c */
 
 #include <jansson.h>
 #include "store/store.h"
