@@ -200,7 +200,7 @@ int filestore_sweep(Ctx *ctx, int64_t grace_us, int64_t *removed, Error *err)
         if (strlen(d->d_name) != 2 || d->d_name[0] == '.')
             continue;
         char dir[1000];
-        snprintf(dir, sizeof dir, "%s/%s", base, d->d_name);
+        snprintf(dir, sizeof dir, "%s/%.2s", base, d->d_name);
         DIR *sub = opendir(dir);
         if (!sub)
             continue;
