@@ -82,24 +82,13 @@ static int load_candidates(Ctx *ctx, const ReconSettings *s, const char *party_k
     int nf = link_tokens(buf, sizeof buf / 2, found, LINK_TOKENS, text);
     for (int i = 0; i < nf && nt < LINK_TOKENS; i++)
         tok[nt++] = found[i];
-    /* upper-case variants: numbers are usually written in capitals */
-    char *up = buf + sizeof buf / 2;
-    size_t used = 0;
-    int base = nt;
-    for (int i = 0; i < base && nt < LINK_TOKENS; i++) {
-        size_t len = strlen(tok[i]);
-        if (used + len + 1 > sizeof buf / 2)
-            break;
-        bool differs = false;
-        for (size_t k = 0; k < len; k++) {
-            up[used + k] = (char)toupper((unsigned char)tok[i][k]);
-            differs |= up[used + k] != tok[i][k];
-        }
-        up[used + len] = '\0';
-        if (differs) {
-            tok[nt++] = up + used;
-            used += len + 1;
-        }
+    /* contract numbers are looked up folded (contracts.number_key) */
+    char low[LINK_TOKENS][51];
+    for (int i = 0; i < nt; i++) {
+        snprintf(low[i], sizeof low[i], "%s", tok[i]);
+        for (char *q = low[i]; *q; q++)
+            *q = (char)tolower((unsigned char)*q);
+        tok[i] = low[i];
     }
     Value p[1 + LINK_TOKENS];
     p[0] = party_key && *party_key ? val_text(party_key) : val_null();
@@ -109,7 +98,7 @@ static int load_candidates(Ctx *ctx, const ReconSettings *s, const char *party_k
     int rc = store_query(ctx->conn, &r,
                          "SELECT id, contract_number, party_key, contract_start_date, contract_end_date,"
                          " termination_date, contract_status, period_amount, currency FROM contracts"
-                         " WHERE tenant_id = $1 AND deleted_at IS NULL AND (party_key = $2 OR contract_number IN"
+                         " WHERE tenant_id = $1 AND deleted_at IS NULL AND (party_key = $2 OR number_key IN"
                          " ($3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18))"
                          " ORDER BY contract_number LIMIT 200",
                          p, 1 + LINK_TOKENS, err);

@@ -20,6 +20,8 @@
  * Actions: POST /contracts/{id}/match, GET /contracts/{id}/schedule (reports),
  * POST /contracts/{id}/files (recon_files.c).
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/money.h"
@@ -113,6 +115,11 @@ static int contract_before_write(Ctx *ctx, const Table *t, Row *row, const Row *
     if (!is_customer && !key[0])
         return err_set(err, ERR_REQUIRED, "contractor_name", "contractor_name is required for a contractor contract");
     row_set_text(ctx, row, "party_key", key);
+    char folded[64];
+    snprintf(folded, sizeof folded, "%s", row_text(row, "contract_number"));
+    for (char *p = folded; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    row_set_text(ctx, row, "number_key", folded);
     /* currency */
     const char *cur = row_text(row, "currency");
     if (!cur) {

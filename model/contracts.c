@@ -29,6 +29,7 @@ static const Field contract_fields[] = {
     F_EMAIL("contractor_email", FILTER),
     F_TEXT("contractor_phone", 30, 0),
     F_TEXT("party_key", 300, INTERNAL | INDEX, .doc = "customer:<id> or contractor:<folded name>, for linking"),
+    F_TEXT("number_key", 50, INTERNAL | INDEX, .doc = "contract_number in lower case, for linking"),
     F_UUID("opportunity_id", FILTER, .doc = "The CRM opportunity the contract came from (ERP)"),
     F_TEXT("contract_type", 50, FILTER, .doc = "Free classification (ERP contract_type): retainer, AMC, licence, ..."),
     F_DATE("contract_start_date", REQUIRED | FILTER | SORT, .doc = "First day the contract covers"),
