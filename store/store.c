@@ -352,8 +352,13 @@ static int run(Conn *c, Rows *out, const char *sql, const Value *params, int n, 
         rc = s->drv->execute(c, stmt, p, np, out, err);
     if (p != params && p != stackp)
         free(p);
-    if (rc < 0)
+    if (rc < 0) {
+        /* A driver that failed half-way may have filled part of out (the sqlite driver's
+         * row buffer when a statement without result columns fails at its first step):
+         * callers only close rows that were opened, so release them here. */
+        rows_close(out);
         __atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
+    }
     return rc;
 }
 
