@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/scenario/support.h"
+#include "tests/scenario/helpers.h"
 
 #define NROWS 10000
 #define WRITERS 4
@@ -31,7 +31,7 @@ typedef struct Seen {
 } Seen;
 
 typedef struct Writer {
-    const Tenant *t;
+    const TestTenant *t;
     int from, to;             /* rows [from, to) */
     const char *prefix;       /* name prefix */
     int failures;
@@ -52,12 +52,12 @@ static void *write_rows(void *arg)
 {
     Writer *w = arg;
     HttpClient *c = http_client_new();
-    char auth[300], body[256];
+    char auth[600], body[256];
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", w->t->token);
     const char *hdrs[] = {auth, NULL};
     for (int i = w->from; i < w->to && c; i++) {
         row_body(body, sizeof body, w->prefix, i);
-        HttpRequest req = {.base = scen_base(), .method = "POST", .path = "/api/v1/customers", .headers = hdrs,
+        HttpRequest req = {.base = t_base(), .method = "POST", .path = "/api/v1/customers", .headers = hdrs,
                            .body = body};
         HttpResult r;
         int rc = http_client_call(c, &r, &req);
@@ -75,7 +75,18 @@ static void *write_rows(void *arg)
     return NULL;
 }
 
-static void create_rows(const Tenant *t, const char *prefix, int from, int to)
+/* The trial plan allows 100 customers: the operator moves the tenant to the unlimited plan
+ * (remit tenant activate, as a payment would) before the thousands of rows. */
+static void unlimited_plan(const TestTenant *t)
+{
+    char out[4096];
+    int st = t_sh(out, sizeof out,
+                  "REMIT_LOG_LEVEL=error '%s' tenant activate '%s' --plan enterprise --db '%s' --data-dir '%s/cli' 2>&1",
+                  t_env("REMIT_TEST_BIN"), t->slug, t_env("REMIT_TEST_DB"), t_env("REMIT_TEST_WORK"));
+    cr_assert_eq(st, 0, "remit tenant activate (needs REMIT_TEST_BIN, REMIT_TEST_DB, REMIT_TEST_WORK): %s", out);
+}
+
+static void create_rows(const TestTenant *t, const char *prefix, int from, int to)
 {
     pthread_t th[WRITERS];
     Writer w[WRITERS];
@@ -144,7 +155,7 @@ static int by_id(const void *a, const void *b)
 
 /* Pages through the tenant's customers with `order` (NULL = default) and `limit`; returns the
  * rows in the order received (malloc'd, *n of them). between(page, arg) runs after each page. */
-static Seen *page_all(HttpClient *c, const Tenant *t, const char *order, int limit, int *n, int *pages,
+static Seen *page_all(HttpClient *c, const TestTenant *t, const char *order, int limit, int *n, int *pages,
                       void (*between)(int page, void *arg), void *arg)
 {
     size_t cap = NROWS + 4096;
@@ -159,7 +170,7 @@ static Seen *page_all(HttpClient *c, const Tenant *t, const char *order, int lim
                          order ? order : "", cursor ? "&cursor=" : "", cursor ? cursor : "");
         cr_assert(w > 0 && (size_t)w < sizeof path, "cursor too long for the test's buffer");
         json_t *page = NULL;
-        long st = scen_call(c, t, "GET", path, NULL, &page);
+        long st = t_call(c, t->token, "GET", path, NULL, &page);
         cr_assert_eq(st, 200, "GET %s answered %ld", path, st);
         json_t *data = json_object_get(page, "data");
         cr_assert(json_is_array(data));
@@ -235,7 +246,7 @@ static void check_pages(const Seen *rows, int n, const char *order, const Seen *
 
 /* Between pages: insert rows whose names sort before and after everything, so some land
  * behind the cursor and some ahead of it. */
-typedef struct Between { const Tenant *t; HttpClient *c; int inserted; } Between;
+typedef struct Between { const TestTenant *t; HttpClient *c; int inserted; } Between;
 static int new_rows;
 
 static void insert_between(int page, void *arg)
@@ -246,25 +257,25 @@ static void insert_between(int page, void *arg)
     for (int k = 0; k < 2; k++) {
         snprintf(body, sizeof body, "{\"name\": \"%s-%03d\", \"code\": \"NEW-%d\"}", names[k], page,
                  __atomic_add_fetch(&new_rows, 1, __ATOMIC_RELAXED));
-        long st = scen_call(b->c, b->t, "POST", "/api/v1/customers", body, NULL);
+        long st = t_call(b->c, b->t->token, "POST", "/api/v1/customers", body, NULL);
         cr_assert_eq(st, 201, "insert between pages answered %ld", st);
         b->inserted++;
     }
 }
 
-typedef struct Background { const Tenant *t; volatile int stop; int made; int failures; } Background;
+typedef struct Background { const TestTenant *t; volatile int stop; int made; int failures; } Background;
 
 static void *insert_background(void *arg)
 {
     Background *bg = arg;
     HttpClient *c = http_client_new();
-    char auth[300], body[160];
+    char auth[600], body[160];
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", bg->t->token);
     const char *hdrs[] = {auth, NULL};
     while (c && !__atomic_load_n(&bg->stop, __ATOMIC_ACQUIRE) && bg->made < 2000) {
         snprintf(body, sizeof body, "{\"name\": \"M-bg-%05d\", \"code\": \"BG-%d\", \"city\": \"%s\"}", bg->made,
                  __atomic_add_fetch(&new_rows, 1, __ATOMIC_RELAXED), cities[bg->made % 13]);
-        HttpRequest req = {.base = scen_base(), .method = "POST", .path = "/api/v1/customers", .headers = hdrs,
+        HttpRequest req = {.base = t_base(), .method = "POST", .path = "/api/v1/customers", .headers = hdrs,
                            .body = body};
         HttpResult r;
         if (http_client_call(c, &r, &req) < 0 || r.status != 201)
@@ -279,9 +290,10 @@ static void *insert_background(void *arg)
 
 Test(pagination, ten_thousand_rows_page_through_with_cursors_with_no_repeat_and_no_gap, .timeout = 1200)
 {
-    scen_base();
-    Tenant t;
-    scen_signup(&t, "Pagination");
+    t_base();
+    TestTenant t;
+    t_signup(&t, NULL);
+    unlimited_plan(&t);
     create_rows(&t, "P", 0, NROWS);
     HttpClient *c = http_client_new();
     cr_assert_not_null(c);
@@ -317,9 +329,10 @@ Test(pagination, ten_thousand_rows_page_through_with_cursors_with_no_repeat_and_
  * ahead of the cursor are seen, rows behind it are not. A second client inserts all the time. */
 Test(pagination, rows_inserted_between_and_during_pages_cause_no_repeat_and_no_gap, .timeout = 600)
 {
-    scen_base();
-    Tenant t;
-    scen_signup(&t, "Pagination live");
+    t_base();
+    TestTenant t;
+    t_signup(&t, NULL);
+    unlimited_plan(&t);
     enum { N = 3000 };
     create_rows(&t, "P", 0, N);
     HttpClient *c = http_client_new();

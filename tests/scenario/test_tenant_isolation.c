@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/scenario/support.h"
+#include "tests/scenario/helpers.h"
 
 #define MAX_TABLES 512
 
@@ -41,7 +41,7 @@ static int nres;
 static Sub subs[MAX_TABLES];
 static int nsubs;
 static HttpClient *client;
-static Tenant ta, tb;
+static TestTenant ta, tb;
 
 static Res *find_res(const char *name)
 {
@@ -112,17 +112,17 @@ static const char *type_of(json_t *prop)
     return NULL;
 }
 
-static const char *row_id(Res *r, const Tenant *t);
+static const char *row_id(Res *r, const TestTenant *t);
 
 /* A value for a required property, by its type; NULL (with *why) when none can be made. */
-static json_t *fill(const Tenant *t, const char *name, json_t *prop, char *why, size_t cap)
+static json_t *fill(const TestTenant *t, const char *name, json_t *prop, char *why, size_t cap)
 {
     const char *type = type_of(prop);
     const char *format = json_string_value(json_object_get(prop, "format"));
     const char *ref = json_string_value(json_object_get(prop, "x-references"));
     json_t *en = json_object_get(prop, "enum");
     char u[64];
-    scen_unique(u, sizeof u);
+    t_unique(u, sizeof u);
     if (ref) {
         Res *target = find_res(ref);
         const char *id = target ? row_id(target, t) : NULL;
@@ -176,7 +176,7 @@ static json_t *fill(const Tenant *t, const char *name, json_t *prop, char *why, 
 }
 
 /* The generic create body of table r for tenant t: every required property filled. */
-static json_t *create_body(Res *r, const Tenant *t, char *why, size_t cap)
+static json_t *create_body(Res *r, const TestTenant *t, char *why, size_t cap)
 {
     json_t *s = schema_of(r->name, "_create");
     if (!s) {
@@ -201,7 +201,7 @@ static json_t *create_body(Res *r, const Tenant *t, char *why, size_t cap)
 static int depth;
 
 /* Tenant t's row of table r: created generically, or one t already has. NULL if none. */
-static const char *row_id(Res *r, const Tenant *t)
+static const char *row_id(Res *r, const TestTenant *t)
 {
     bool a = t == &ta;
     char *id = a ? r->a_id : r->b_id;
@@ -223,8 +223,18 @@ static const char *row_id(Res *r, const Tenant *t)
         json_t *body = create_body(r, t, why, sizeof why);
         if (body) {
             snprintf(path, sizeof path, "/api/v1/%.95s", r->name);
-            long st = scen_call_json(client, t, "POST", path, body, &ans);
+            long st = t_call_json(client, t->token, "POST", path, body, &ans);
             cr_assert_lt(st, 500, "POST %s answered %ld", path, st);
+            /* A JSON field has no declared shape: when {} is refused as the wrong type, try []. */
+            const char *bad = json_string_value(json_object_get(json_object_get(ans, "error"), "field"));
+            json_t *given = bad ? json_object_get(body, bad) : NULL;
+            if (st == 422 && json_is_object(given) && json_object_size(given) == 0) {
+                json_object_set_new(body, bad, json_array());
+                json_decref(ans);
+                ans = NULL;
+                st = t_call_json(client, t->token, "POST", path, body, &ans);
+                cr_assert_lt(st, 500, "POST %s answered %ld", path, st);
+            }
             if (st == 201) {
                 snprintf(id, 40, "%s", json_string_value(json_object_get(ans, "id")));
             } else {
@@ -241,7 +251,7 @@ static const char *row_id(Res *r, const Tenant *t)
     }
     if (!id[0] && !r->create) {   /* read-only tables: a row the tenant already has */
         snprintf(path, sizeof path, "/api/v1/%.95s?limit=1", r->name);
-        long st = scen_call(client, t, "GET", path, NULL, &ans);
+        long st = t_call(client, t->token, "GET", path, NULL, &ans);
         cr_assert_eq(st, 200, "GET %s answered %ld", path, st);
         const char *s = json_string_value(json_object_get(json_array_get(json_object_get(ans, "data"), 0), "id"));
         if (s)
@@ -254,12 +264,12 @@ static const char *row_id(Res *r, const Tenant *t)
     return id[0] ? id : NULL;
 }
 
-static int64_t version_of(const Tenant *t, const char *table, const char *id)
+static int64_t version_of(const TestTenant *t, const char *table, const char *id)
 {
     char path[256];
     json_t *ans = NULL;
     snprintf(path, sizeof path, "/api/v1/%.95s/%s", table, id);
-    long st = scen_call(client, t, "GET", path, NULL, &ans);
+    long st = t_call(client, t->token, "GET", path, NULL, &ans);
     cr_assert_eq(st, 200, "GET %s as its owner answered %ld", path, st);
     int64_t v = json_integer_value(json_object_get(ans, "version"));
     json_decref(ans);
@@ -281,13 +291,13 @@ static void check_lists(Res *r)
     char path[256];
     json_t *ans = NULL;
     snprintf(path, sizeof path, "/api/v1/%.95s?id=%s", r->name, r->a_id);
-    long st = scen_call(client, &tb, "GET", path, NULL, &ans);
+    long st = t_call(client, tb.token, "GET", path, NULL, &ans);
     cr_assert_eq(st, 200, "B: GET %s answered %ld", path, st);
     cr_assert_eq(json_array_size(json_object_get(ans, "data")), 0, "B sees A's %s row %s through ?id=", r->name,
                  r->a_id);
     json_decref(ans);
     snprintf(path, sizeof path, "/api/v1/%.95s?limit=500", r->name);
-    st = scen_call(client, &tb, "GET", path, NULL, &ans);
+    st = t_call(client, tb.token, "GET", path, NULL, &ans);
     cr_assert_eq(st, 200, "B: GET %s answered %ld", path, st);
     json_t *data = json_object_get(ans, "data");
     for (size_t i = 0; i < json_array_size(data); i++) {
@@ -302,16 +312,16 @@ static void check_item(Res *r)
     char path[256];
     json_t *ans = NULL;
     snprintf(path, sizeof path, "/api/v1/%.95s/%s", r->name, r->a_id);
-    long st = scen_call(client, &tb, "GET", path, NULL, &ans);
+    long st = t_call(client, tb.token, "GET", path, NULL, &ans);
     expect_error(st, ans, 404, "not_found", NULL, "B: GET of A's row");
     json_decref(ans);
-    st = scen_call(client, &tb, "PATCH", path, "{}", &ans);
+    st = t_call(client, tb.token, "PATCH", path, "{}", &ans);
     if (r->patch)
         expect_error(st, ans, 404, "not_found", NULL, "B: PATCH of A's row");
     else
         expect_error(st, ans, 405, "method_not_allowed", NULL, "B: PATCH of A's read-only row");
     json_decref(ans);
-    st = scen_call(client, &tb, "DELETE", path, NULL, &ans);
+    st = t_call(client, tb.token, "DELETE", path, NULL, &ans);
     if (r->del)
         expect_error(st, ans, 404, "not_found", NULL, "B: DELETE of A's row");
     else
@@ -340,13 +350,13 @@ static int check_references(Res *r)
         json_object_set_new(body, name, json_string(target->a_id));
         json_t *ans = NULL;
         snprintf(path, sizeof path, "/api/v1/%.95s", r->name);
-        long st = scen_call_json(client, &tb, "POST", path, body, &ans);
+        long st = t_call_json(client, tb.token, "POST", path, body, &ans);
         snprintf(what, sizeof what, "B: POST %.95s with %s = A's %s", r->name, name, ref);
         expect_error(st, ans, 422, "invalid_reference", name, what);
         json_decref(ans);
         json_decref(body);
         snprintf(path, sizeof path, "/api/v1/%.95s?%s=%s", r->name, name, target->a_id);
-        st = scen_call(client, &tb, "GET", path, NULL, &ans);
+        st = t_call(client, tb.token, "GET", path, NULL, &ans);
         if (st == 200)   /* where the field is filterable: nothing of B's points at A's row */
             cr_assert_eq(json_array_size(json_object_get(ans, "data")), 0, "%s: a row was written", what);
         json_decref(ans);
@@ -359,7 +369,7 @@ static int check_references(Res *r)
             int64_t v = version_of(&tb, r->name, bid);
             json_t *pb = json_pack("{s:s}", name, target->a_id);
             snprintf(path, sizeof path, "/api/v1/%.95s/%s", r->name, bid);
-            st = scen_call_json(client, &tb, "PATCH", path, pb, &ans);
+            st = t_call_json(client, tb.token, "PATCH", path, pb, &ans);
             snprintf(what, sizeof what, "B: PATCH %.95s with %s = A's %s", r->name, name, ref);
             expect_error(st, ans, 422, "invalid_reference", name, what);
             json_decref(ans);
@@ -374,15 +384,23 @@ static int check_references(Res *r)
 Test(tenant_isolation, no_tenant_can_read_change_delete_or_reference_another_tenants_rows_of_any_resource,
      .timeout = 600)
 {
-    scen_base();
+    t_base();
     client = http_client_new();
     cr_assert_not_null(client);
-    long st = scen_call(client, NULL, "GET", "/api/v1/openapi.json", NULL, &doc);
+    long st = t_call(client, NULL, "GET", "/api/v1/openapi.json", NULL, &doc);
     cr_assert_eq(st, 200);
     enumerate();
     cr_assert_gt(nres, 0, "openapi.json lists no resource");
-    scen_signup(&ta, "Isolation A");
-    scen_signup(&tb, "Isolation B");
+    t_signup(&ta, NULL);
+    t_signup(&tb, NULL);
+    /* A signs in once and the daily jobs run (test mode), so the tables those write
+     * (sign-in attempts, job runs) have rows of A too. */
+    json_t *login = json_pack("{s:s, s:s, s:s}", "tenant", ta.slug, "email", ta.email, "password", ta.password);
+    st = t_call_json(client, NULL, "POST", "/api/v1/auth/login", login, NULL);
+    json_decref(login);
+    cr_assert_eq(st, 200, "A's sign-in answered %ld", st);
+    st = t_call(client, NULL, "POST", "/api/v1/_test/jobs", NULL, NULL);
+    cr_assert(st == 200 || st == 404, "running the daily jobs answered %ld", st);
     /* A writes first, so read-only tables (the audit trail) have rows of A. */
     for (int i = 0; i < nres; i++)
         if (res[i].create)
@@ -394,7 +412,7 @@ Test(tenant_isolation, no_tenant_can_read_change_delete_or_reference_another_ten
     for (int i = 0; i < nres; i++) {
         Res *r = &res[i];
         if (!r->a_id[0]) {
-            cr_log_warn("tenant isolation: %s skipped: %s", r->name, r->skip[0] ? r->skip : "no row");
+            cr_log_info("tenant isolation: SKIPPED %s: %s", r->name, r->skip[0] ? r->skip : "no row");
             continue;
         }
         r->a_version = version_of(&ta, r->name, r->a_id);
@@ -408,17 +426,17 @@ Test(tenant_isolation, no_tenant_can_read_change_delete_or_reference_another_ten
     for (int i = 0; i < nsubs; i++) {
         Res *p = find_res(subs[i].parent);
         if (!p || !p->a_id[0]) {
-            cr_log_warn("tenant isolation: sub-resource %s of %s skipped: no row of %s", subs[i].name,
+            cr_log_info("tenant isolation: SKIPPED sub-resource %s of %s: no row of %s", subs[i].name,
                         subs[i].parent, subs[i].parent);
             continue;
         }
         char path[300];
         json_t *ans = NULL;
         snprintf(path, sizeof path, "/api/v1/%.95s/%s/%s", p->name, p->a_id, subs[i].name);
-        st = scen_call(client, &tb, "GET", path, NULL, &ans);
+        st = t_call(client, tb.token, "GET", path, NULL, &ans);
         expect_error(st, ans, 404, "not_found", NULL, "B: list of a sub-resource of A's row");
         json_decref(ans);
-        st = scen_call(client, &tb, "POST", path, "{}", &ans);
+        st = t_call(client, tb.token, "POST", path, "{}", &ans);
         cr_assert(st == 404 || st == 405, "B: POST to a sub-resource of A's row answered %ld", st);
         json_decref(ans);
     }
@@ -439,16 +457,16 @@ Test(tenant_isolation, no_tenant_can_read_change_delete_or_reference_another_ten
  * list (200) to a signed-in tenant, and an internal table is not listed. */
 Test(tenant_isolation, every_resource_in_openapi_is_served_and_internal_tables_are_not)
 {
-    scen_base();
+    t_base();
     client = http_client_new();
-    long st = scen_call(client, NULL, "GET", "/api/v1/openapi.json", NULL, &doc);
+    long st = t_call(client, NULL, "GET", "/api/v1/openapi.json", NULL, &doc);
     cr_assert_eq(st, 200);
     enumerate();
-    scen_signup(&ta, "Isolation C");
+    t_signup(&ta, NULL);
     for (int i = 0; i < nres; i++) {
         char path[256];
         snprintf(path, sizeof path, "/api/v1/%.95s", res[i].name);
-        st = scen_call(client, &ta, "GET", path, NULL, NULL);
+        st = t_call(client, ta.token, "GET", path, NULL, NULL);
         cr_assert_eq(st, 200, "GET %s answered %ld", path, st);
     }
     static const char *const internal[] = {"tenants", "sessions", "idempotency_keys"};
@@ -456,7 +474,7 @@ Test(tenant_isolation, every_resource_in_openapi_is_served_and_internal_tables_a
         cr_assert_null(find_res(internal[i]), "openapi.json lists the internal table %s", internal[i]);
         char path[256];
         snprintf(path, sizeof path, "/api/v1/%.95s", internal[i]);
-        st = scen_call(client, &ta, "GET", path, NULL, NULL);
+        st = t_call(client, ta.token, "GET", path, NULL, NULL);
         cr_assert_eq(st, 404, "GET %s answered %ld", path, st);
     }
     json_decref(doc);

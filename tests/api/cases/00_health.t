@@ -1,6 +1,9 @@
 # 00_health.t — the endpoints that need no token: liveness, metrics, the OpenAPI document,
 # and the answer to routes that do not exist.
 
+# each file is its own client for the sign-in rate limit (api/ratelimit.c)
+@header X-Remit-Test-Ip: 198.51.0.1-{{run_id}}
+
 === healthz answers ok with the store in use
 GET /healthz
 --- 200

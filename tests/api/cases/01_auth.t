@@ -1,6 +1,9 @@
 # 01_auth.t — sign-up, sign-in, bearer tokens and refresh rotation (issue 2, item 6).
 # Sign-in failures all answer one body, so the answer never tells whether an email exists.
 
+# each file is its own client for the sign-in rate limit (api/ratelimit.c)
+@header X-Remit-Test-Ip: 198.51.1.1-{{run_id}}
+
 === signup creates a tenant with a unique slug and its first user as admin
 POST /api/v1/auth/signup
 
@@ -19,7 +22,7 @@ Content-Type: application/json
             "settings": null, "version": 1, "created_at": "{{timestamp}}", "updated_at": "{{timestamp}}"},
  "user": {"id": "{{user_id=uuid}}", "email": "owner-{{run_id}}@example.com", "first_name": "Asha",
           "last_name": null, "phone": null, "position": null, "avatar_url": null, "role": "admin",
-          "email_verified": false, "email_verified_at": null, "is_active": true, "last_login_at": null,
+          "role_id": null, "email_verified": false, "email_verified_at": null, "is_active": true, "last_login_at": null,
           "last_login_ip": null, "locked_until": null, "timezone": null, "language": null,
           "hourly_rate": null, "version": 1, "created_by": null, "created_at": "{{timestamp}}",
           "updated_at": "{{timestamp}}"}}
@@ -101,6 +104,8 @@ POST /api/v1/auth/login
 --- 401
 {"error": {"code": "unauthenticated", "message": "invalid email or password",
            "hint": "if your email belongs to more than one organisation, give its tenant slug"}}
+
+@header X-Remit-Test-Ip: 198.51.1.2-{{run_id}}
 
 === login with the tenant slug
 POST /api/v1/auth/login
@@ -234,6 +239,8 @@ Authorization: Bearer rat_{{token}}
 --- 200 partial
 {"id": "{{user_id}}"}
 
+@header X-Remit-Test-Ip: 198.51.1.3-{{run_id}}
+
 === a fresh login for the refresh tests
 POST /api/v1/auth/login
 
@@ -293,6 +300,8 @@ Authorization: Bearer rat_{{token}}
 --- 401
 {"error": {"code": "unauthenticated", "message": "{{string}}"}}
 
+@header X-Remit-Test-Ip: 198.51.1.4-{{run_id}}
+
 === an email in two tenants must name the tenant
 POST /api/v1/auth/signup
 
@@ -314,3 +323,68 @@ POST /api/v1/auth/login
 {"tenant": "second-home-{{run_id}}", "email": "owner-{{run_id}}@example.com", "password": "other horse 2"}
 --- 200 partial
 {"tenant": {"slug": "second-home-{{run_id}}"}, "user": {"role": "admin"}}
+
+@header X-Remit-Test-Ip: 198.51.1.5-{{run_id}}
+
+=== sign in to the first tenant again
+POST /api/v1/auth/login
+
+{"tenant": "auth-co-{{run_id}}", "email": "owner-{{run_id}}@example.com", "password": "correct horse"}
+--- 200 partial
+{"access_token": "{{token3=string}}"}
+
+=== a user changes their email
+PATCH /api/v1/users/{{user_id}}
+Authorization: Bearer {{token3}}
+
+{"email": "Renamed-{{run_id}}@example.com"}
+--- 200 partial
+{"email": "renamed-{{run_id}}@example.com"}
+
+=== the new email signs in without the tenant slug
+POST /api/v1/auth/login
+
+{"email": "renamed-{{run_id}}@example.com", "password": "correct horse"}
+--- 200 partial
+{"tenant": {"id": "{{tenant_id}}"}, "user": {"id": "{{user_id}}"}}
+
+=== the old email no longer signs in to that tenant
+POST /api/v1/auth/login
+
+{"tenant": "auth-co-{{run_id}}", "email": "owner-{{run_id}}@example.com", "password": "correct horse"}
+--- 401
+{"error": {"code": "unauthenticated", "message": "invalid email or password",
+           "hint": "if your email belongs to more than one organisation, give its tenant slug"}}
+
+=== the old email now belongs to one tenant only and signs in without the slug
+POST /api/v1/auth/login
+
+{"email": "owner-{{run_id}}@example.com", "password": "other horse 2"}
+--- 200 partial
+{"tenant": {"slug": "second-home-{{run_id}}"}}
+
+=== one email in two more tenants
+POST /api/v1/auth/signup
+
+{"tenant_name": "Shared one {{run_id}}", "email": "shared-{{run_id}}@example.com", "password": "correct horse"}
+--- 201 partial
+{"access_token": "{{shared1=string}}", "user": {"id": "{{shared1_user=uuid}}"}}
+
+=== and its second tenant
+POST /api/v1/auth/signup
+
+{"tenant_name": "Shared two {{run_id}}", "email": "shared-{{run_id}}@example.com", "password": "correct horse"}
+--- 201 partial
+{"tenant": {"id": "{{shared2_tenant=uuid}}"}}
+
+=== the user leaves the first tenant
+DELETE /api/v1/users/{{shared1_user}}
+Authorization: Bearer {{shared1}}
+--- 204 empty
+
+=== the email then belongs to one tenant only and signs in without the slug
+POST /api/v1/auth/login
+
+{"email": "shared-{{run_id}}@example.com", "password": "correct horse"}
+--- 200 partial
+{"tenant": {"id": "{{shared2_tenant}}"}}

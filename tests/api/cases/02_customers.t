@@ -2,6 +2,9 @@
 # ETag / If-Match (412); soft delete hides the row; Location; the audit trail of each change;
 # and the customer rules (currency, country, money in the customer's currency).
 
+# each file is its own client for the sign-in rate limit (api/ratelimit.c)
+@header X-Remit-Test-Ip: 198.51.2.1-{{run_id}}
+
 === sign up
 POST /api/v1/auth/signup
 

@@ -2,6 +2,9 @@
 # After each refused write the test reads the table back: the one row of the tenant is
 # byte-for-byte what it was ({{base}} is the whole row as created), and nothing was added.
 
+# each file is its own client for the sign-in rate limit (api/ratelimit.c)
+@header X-Remit-Test-Ip: 198.51.3.1-{{run_id}}
+
 === sign up tenant A
 POST /api/v1/auth/signup
 

@@ -9,6 +9,9 @@
 #   l4   L-04  Delta        Pune   fixed         true
 #   l5   L-05  Epsilon_X    null   null          true
 
+# each file is its own client for the sign-in rate limit (api/ratelimit.c)
+@header X-Remit-Test-Ip: 198.51.4.1-{{run_id}}
+
 === sign up
 POST /api/v1/auth/signup
 

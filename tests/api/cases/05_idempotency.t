@@ -2,6 +2,9 @@
 # response again (even ten at once), the same key with another request is a 409, and the
 # table holds exactly one row. A request that failed did not use its key up.
 
+# each file is its own client for the sign-in rate limit (api/ratelimit.c)
+@header X-Remit-Test-Ip: 198.51.5.1-{{run_id}}
+
 === sign up
 POST /api/v1/auth/signup
 

@@ -2,6 +2,9 @@
 # win (the other gets 412), updates without If-Match are never lost, a unique value goes to
 # one of many racing creates, and racing deletes delete once.
 
+# each file is its own client for the sign-in rate limit (api/ratelimit.c)
+@header X-Remit-Test-Ip: 198.51.6.1-{{run_id}}
+
 === sign up
 POST /api/v1/auth/signup
 
