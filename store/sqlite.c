@@ -169,6 +169,8 @@ static int sq_execute(Conn *c, void *stmt, const Value *p, int n, Rows *r, Error
             int e = fail(c, err, "execute");
             sqlite3_reset(st);
             free(sr);
+            free(r->cur);   /* the caller never closes rows that failed */
+            r->cur = NULL;
             r->impl = NULL;
             return e;
         }
