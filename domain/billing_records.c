@@ -265,7 +265,10 @@ static int billing_before_write(Ctx *ctx, const Table *t, Row *row, const Row *o
     int ccol = table_col(t, "contract_id"), curcol = table_col(t, "currency");
     bool currency_given = row->v[curcol].kind != V_NULL && (row->set[curcol] || old);
     const char *contract_id = text_or_null(row, "contract_id");
-    int rc = 0;
+    /* references first: another tenant's id is a 422 invalid_reference whatever else is wrong */
+    int rc = crud_check_refs(ctx, t, row, err);
+    if (rc < 0)
+        return rc;
     if (contract_id) {
         bool changed = !old || !same_text(contract_id, row_text(old, "contract_id"));
         Row contract;

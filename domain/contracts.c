@@ -99,8 +99,12 @@ static int schedule_total(const Row *row, Rounding r, int64_t *out, Error *err)
 
 static int contract_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
+    /* references first: another tenant's id is a 422 invalid_reference whatever else is wrong */
+    int rc = crud_check_refs(ctx, t, row, err);
+    if (rc < 0)
+        return rc;
     ReconSettings s;
-    int rc = recon_settings_load(ctx, &s, err);
+    rc = recon_settings_load(ctx, &s, err);
     if (rc < 0)
         return rc;
     /* party */

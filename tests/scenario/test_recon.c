@@ -780,3 +780,52 @@ Test(recon, reports_show_expected_billed_paid_open_discrepancies_and_leakage)
     free(c);
     free(cust);
 }
+
+Test(recon, another_tenant_reaches_no_contract_file_result_or_alert_through_the_actions)
+{
+    TestTenant a, b;
+    t_signup(&a, NULL);
+    t_signup(&b, NULL);
+    char *c = contract(&a, "CT-T1", NULL);
+    char *rec = record(&a, c, "B-1", "2026-03-15", "1250.00", NULL);
+    json_t *r = result_of(&a, rec);
+    char *rid = sdup(r, "id");
+    json_decref(r);
+    json_t *al = call(&a, 200, "GET", NULL, "/api/v1/alerts?billing_record_id=%s", rec);
+    char *aid = sdup(json_array_get(json_object_get(al, "data"), 0), "id");
+    json_decref(al);
+    char path[300];
+    json_t *f = NULL;
+    snprintf(path, sizeof path, "/api/v1/contracts/%s/files?file_name=a.pdf", c);
+    cr_assert_eq(upload(&a, path, "application/pdf", pdf, sizeof pdf - 1, &f), 201);
+    char *fid = sdup(f, "id");
+    json_decref(f);
+    json_decref(call(&b, 404, "GET", NULL, "/api/v1/contracts/%s/schedule", c));
+    json_decref(call(&b, 404, "POST", NULL, "/api/v1/contracts/%s/match", c));
+    cr_expect_eq(upload(&b, path, "application/pdf", pdf, sizeof pdf - 1, NULL), 404);
+    json_decref(call(&b, 404, "GET", NULL, "/api/v1/contract_files/%s/download", fid));
+    json_decref(call(&b, 404, "POST", NULL, "/api/v1/alerts/%s/read", aid));
+    json_decref(call(&b, 404, "POST", "{\"note\": \"x\"}", "/api/v1/alerts/%s/resolve", aid));
+    json_decref(call(&b, 404, "POST", "{\"reason\": \"x\"}", "/api/v1/matching_results/%s/accept", rid));
+    char body[200];
+    snprintf(body, sizeof body, "{\"contract_id\": \"%s\", \"billing_number\": \"X\", \"billing_date\": \"2026-03-15\","
+                                " \"billing_amount\": \"1.00\"}", c);
+    json_t *e = call(&b, 422, "POST", body, "/api/v1/billing_records");
+    cr_expect_str_eq(sget(json_object_get(e, "error"), "code"), "invalid_reference");
+    json_decref(e);
+    /* B's whole-tenant run and reports see nothing of A's */
+    json_t *m = call(&b, 200, "POST", NULL, "/api/v1/reconciliation/match");
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(m, "stats"), "records")), 0);
+    json_decref(m);
+    json_t *d = call(&b, 200, "GET", NULL, "/api/v1/reports/discrepancies");
+    cr_expect_eq(json_integer_value(json_object_get(d, "open_alerts")), 0);
+    json_decref(d);
+    r = result_of(&a, rec);
+    cr_expect_eq(json_integer_value(json_object_get(r, "version")), 1, "A's result untouched");
+    json_decref(r);
+    free(c);
+    free(rec);
+    free(rid);
+    free(aid);
+    free(fid);
+}

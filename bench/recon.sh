@@ -1,0 +1,115 @@
+#!/bin/sh
+# bench/recon.sh — reconciliation at scale: matching RECON_RECORDS billing records (1,000,000)
+# against RECON_CONTRACTS contracts (100,000) of one tenant on SQLite, with `remit reconcile`.
+#
+# Prints, for the first run (every result written) and a second run (nothing changed, nothing
+# written): wall time and peak memory (max RSS, /usr/bin/time -v); then the time the sqlite3 CLI
+# takes for a single join that finds only the amount mismatches on the same file, and the ratio.
+#
+# The data: monthly contracts of 1,200.00 starting 2026-01-01 .. 2026-01-28, ten bills each,
+# written month by month across all contracts (the order bills arrive in, so reading them by
+# contract is not a sequential scan); 5% of the bills are 1,300.00 (amount mismatch), the tenth
+# bill of one contract in a hundred bills the ninth period again (a duplicate, and then the tenth
+# period is missing). Matching runs "as of" 2026-11-10.
+#
+# Environment: RECON_CONTRACTS, RECON_RECORDS (a multiple of RECON_CONTRACTS), BENCH_KEEP=1 keeps
+# the temporary directory.
+set -eu
+cd "$(dirname "$0")/.."
+contracts=${RECON_CONTRACTS:-100000}
+records=${RECON_RECORDS:-1000000}
+per=$((records / contracts))
+[ $((per * contracts)) -eq "$records" ] || { echo "recon: RECON_RECORDS must be a multiple of RECON_CONTRACTS" >&2; exit 2; }
+[ -x build/remit ] || make -s build/remit
+command -v sqlite3 >/dev/null || { echo "recon: sqlite3 is required" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "recon: /usr/bin/time is required (Debian package time)" >&2; exit 1; }
+
+tmp=$(mktemp -d /tmp/remit-bench-recon.XXXXXX)
+pid=""
+cleanup() {
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+db="$tmp/recon.db"
+
+# A tenant, signed up through the API like any other.
+REMIT_LOG_LEVEL=warn REMIT_SECRET=$(printf '%064d' 3) ./build/remit serve --db "sqlite:$db" --data-dir "$tmp/data" \
+    --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/log" &
+pid=$!
+port=""
+for _ in $(seq 1 100); do
+    port=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/out" 2>/dev/null || true)
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+[ -n "$port" ] || { cat "$tmp/log" >&2; echo "recon: the server did not start" >&2; exit 1; }
+curl -s -f -o /dev/null -X POST "http://127.0.0.1:$port/api/v1/auth/signup" -H 'Content-Type: application/json' \
+    -d '{"tenant_name": "Recon Bench", "email": "bench@recon.example", "password": "correct horse battery"}'
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+pid=""
+tenant=$(sqlite3 "$db" "SELECT id FROM tenants WHERE slug = 'recon-bench'")
+[ -n "$tenant" ] || { echo "recon: no tenant" >&2; exit 1; }
+
+echo "recon: generating $contracts contracts and $records billing records ..."
+t0=$(date +%s)
+sqlite3 "$db" <<SQL
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = OFF;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $contracts)
+INSERT INTO contracts (tenant_id, id, contract_number, number_key, contract_name, party_type, contractor_name,
+    party_key, contract_start_date, contract_end_date, currency, period_amount, contract_amount, billing_cycle,
+    billing_timing, payment_terms, contract_status, version, created_at, updated_at)
+SELECT '$tenant', printf('01900000-0000-7000-8000-%012x', i), printf('CT-%07d', i), printf('ct-%07d', i),
+    printf('Contract %d', i), 'contractor', printf('Contractor %d', i % 5000), printf('contractor:contractor %d', i % 5000),
+    date('2026-01-01', printf('+%d days', i % 28)), date('2026-01-01', printf('+%d days', i % 28), '+12 months'),
+    'INR', 120000, 1440000, 'monthly', 'in_advance', 30, 'active', 1,
+    '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z'
+FROM n;
+WITH RECURSIVE k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < $per - 1),
+               n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $contracts)
+INSERT INTO billing_records (tenant_id, id, contract_id, billing_number, contractor_name, party_key, billing_date,
+    currency, billing_amount, tax_amount, total_amount, paid_amount, billing_status, link_status, link_method,
+    version, created_at, updated_at)
+SELECT '$tenant', printf('01910000-0000-7000-8000-%04x%08x', j, i), printf('01900000-0000-7000-8000-%012x', i),
+    printf('B-%07d-%02d', i, j), printf('Contractor %d', i % 5000), printf('contractor:contractor %d', i % 5000),
+    date('2026-01-01', printf('+%d days', i % 28), printf('+%d months', CASE WHEN i % 100 = 0 AND j = $per - 1 THEN j - 1 ELSE j END)),
+    'INR', CASE WHEN (i * 7 + j * 13) % 20 = 0 THEN 130000 ELSE 120000 END, 0,
+    CASE WHEN (i * 7 + j * 13) % 20 = 0 THEN 130000 ELSE 120000 END, 0, 'received', 'linked', 'manual', 1,
+    '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z'
+FROM k, n;
+COMMIT;
+ANALYZE;
+SQL
+echo "recon: generated in $(( $(date +%s) - t0 )) s; database $(du -m "$db" | cut -f1) MB"
+
+run() {   # LABEL: one `remit reconcile` under /usr/bin/time
+    /usr/bin/time -v ./build/remit reconcile --db "sqlite:$db" --data-dir "$tmp/data" --tenant recon-bench \
+        --date 2026-11-10 >"$tmp/$1.out" 2>"$tmp/$1.time"
+    wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/$1.time")
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/$1.time")
+    ms=$(sed -n 's/.*"elapsed_ms":\([0-9]*\).*/\1/p' "$tmp/$1.out")
+    printf '%-28s %8s ms matching   %8s wall   %6s MB peak RSS\n' "$1" "$ms" "$wall" $((rss / 1024))
+    sed 's/^/    /' "$tmp/$1.out"
+}
+echo
+run "first run (writes results)"
+first_ms=$ms
+run "second run (no change)"
+second_ms=$ms
+
+sql="SELECT COUNT(*) FROM billing_records b JOIN contracts c ON c.tenant_id = b.tenant_id AND c.id = b.contract_id
+     WHERE b.tenant_id = '$tenant' AND b.deleted_at IS NULL AND b.billing_amount <> c.period_amount;"
+sqlite3 "$db" "SELECT 1" >/dev/null   # warm the page cache like the runs above
+out=$(printf '.timer on\n%s\n' "$sql" | sqlite3 "$db")
+mismatches=$(echo "$out" | head -n 1)
+join_s=$(echo "$out" | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p')
+join_ms=$(echo "$join_s" | awk '{printf "%d", $1 * 1000}')
+echo
+printf '%-28s %8s ms (%s amount mismatches)\n' "sqlite3 join, amounts only" "$join_ms" "$mismatches"
+if [ "$join_ms" -gt 0 ]; then
+    echo "ratio: first run $(echo "$first_ms $join_ms" | awk '{printf "%.1f", $1 / $2}') x the join," \
+         "second run $(echo "$second_ms $join_ms" | awk '{printf "%.1f", $1 / $2}') x"
+fi
