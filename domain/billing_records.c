@@ -372,11 +372,8 @@ static int billing_after_write(Ctx *ctx, const Table *t, const Row *row, const R
     const char *now_c = text_or_null(row, "contract_id");
     const char *was_c = old ? text_or_null(old, "contract_id") : NULL;
     int rc = 0;
-    if (old && !same_text(now_c, was_c)) {
-        rc = recon_move_record(ctx, id, now_c, err);
-        if (rc == 0)
-            rc = rematch(ctx, was_c, id, NULL, err);
-    }
+    if (old && !same_text(now_c, was_c))   /* its result with the old contract (or unlinked) no longer applies */
+        rc = rematch(ctx, was_c, id, NULL, err);
     if (rc == 0)
         rc = rematch(ctx, now_c, id, NULL, err);
     return rc;
@@ -440,9 +437,7 @@ int billing_records_retry_links(Ctx *ctx, ReconStats *st, Error *err)
         row_set_text(ctx, &nw, "party_key", key);
         rc = crud_update_row(ctx, t, &nw, &old, err);
         if (rc == 0)
-            rc = recon_move_record(ctx, ids[i], row_text(&nw, "contract_id"), err);
-        if (rc == 0)
-            st->records_linked++;
+            st->records_linked++;   /* the tenant's matching that follows closes its unlinked result */
     }
     free(ids);
     return rc;

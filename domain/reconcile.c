@@ -1,29 +1,34 @@
 /* domain/reconcile.c — matching's I/O: read, match (domain/match.c), write
- * what changed. Exports recon_settings_load, recon_today, recon_level_name,
- * recon_match_contract, recon_match_unlinked, recon_match_tenant,
- * recon_move_record, recon_close_contract, recon_stats_json and the
+ * what changed. Exports recon_match_contract, recon_match_unlinked,
+ * recon_match_tenant, recon_close_contract, recon_expiry_alerts and the
  * recon_defer_* functions (see reconcile.h).
  *
- * Shape of a run. Contracts are read in chunks ordered by id (one contract for
- * recon_match_contract); for a chunk, four range queries read the contracts,
- * their billing records ordered by (contract, billing date, id), and the
- * results and alerts already stored for them. No query per record. Each
- * contract's schedule and matching are computed in memory, and every result
- * and alert matching wants is compared with what is stored by its key
- * (result_key "r:<record>" or "m:<contract>:<period start>", alert_key
- * "<result_key>:<kind>") and a 64-bit fingerprint of its content:
+ * Shape of a run. Contracts are read in chunks of CHUNK_CONTRACTS ordered by
+ * id (one contract for recon_match_contract); for a chunk, range queries read
+ * the contracts, their billing records ordered by (contract, billing date,
+ * id) and the stored digests (matching_state). No query per record.
+ *   Pass 1 matches every contract in memory and hashes what it wants (its
+ *   results, missing periods, and what their content depends on) into a
+ *   digest; a contract whose digest equals the stored one is done.
+ *   Pass 2, for the other contracts only, reads the results and alerts stored
+ *   for the chunk and compares each one matching wants, by its key
+ *   (result_key "r:<contract>:<record>", "m:<contract>:<period start>",
+ *   "u:<record>"; alert_key "<result_key>:<kind>") and a 64-bit fingerprint:
  *   - unchanged: nothing is written (re-running changes nothing);
  *   - new or changed: written by multi-row upserts on the key, batched;
  *   - stored but no longer wanted: closed (result "no_longer_applies", alert
  *     resolved "no longer found by matching"), its fingerprint cleared so the
- *     same discrepancy coming back reopens it.
+ *     same discrepancy coming back reopens it;
+ *   and stores the new digest.
  * An alert resolved by a person keeps its fingerprint and stays resolved until
  * what it reports changes. A result that turns matched after a discrepancy is
- * resolved as "corrected" by the user whose change caused the re-match.
+ * resolved as "corrected" by the user whose change caused the re-match. A
+ * record moved to another contract gets a result under the new contract; the
+ * old contract's re-match closes the old one.
  *
- * What must stay true: a record's result and alerts carry the record's
- * current contract (recon_move_record runs on every relink), so the range
- * queries of a chunk see every stored row the chunk may produce.
+ * What must stay true: a digest covers everything the fingerprints of the
+ * contract's rows depend on (digest_of), and only matching writes those rows'
+ * content — people's actions (accept, resolve) never change a fingerprint.
  *
  * Matching writes derived rows and is not audited row by row (a bulk run
  * would double its writes); what people do to results and alerts is.
@@ -35,6 +40,7 @@
  * thread).
  */
 #include "domain/reconcile.h"
+#include "domain/recon_rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,105 +57,6 @@
 #define CHUNK_CONTRACTS 1000
 #define ZERO_UUID "00000000-0000-0000-0000-000000000000"
 #define AUTO_NOTE "no longer found by matching"
-
-/* ---- settings ---- */
-
-static const char *const level_names[] = {NULL, "info", "warning", "critical"};
-
-const char *recon_level_name(int level)
-{
-    return (level >= 1 && level <= 3) ? level_names[level] : NULL;
-}
-
-static int level_parse(const char *s)
-{
-    for (int i = 1; i <= 3; i++)
-        if (s && strcmp(s, level_names[i]) == 0)
-            return i;
-    return 0;
-}
-
-Date recon_today(const Ctx *ctx)
-{
-    Date d;
-    tz_date(&d, ctx->timezone ? ctx->timezone : "UTC", ctx->now);
-    return d;
-}
-
-int recon_settings_load(Ctx *ctx, ReconSettings *out, Error *err)
-{
-    memset(out, 0, sizeof *out);
-    out->tolerance_percent = dec_make(0, 4);
-    out->tolerance_amount = dec_make(0, 3);
-    out->expiry_notice_days = 30;
-    out->rounding = ROUND_HALF_UP;
-    out->today = recon_today(ctx);
-    const Table *t = registry_find("reconciliation_settings");
-    char col[64];
-    for (int k = 0; k < RK__COUNT; k++) {   /* the declared defaults */
-        snprintf(col, sizeof col, "level_%s", recon_kind_name((ReconKind)k));
-        int c = table_col(t, col);
-        out->level[k] = c >= 0 ? level_parse(t->fields[c].def) : 0;
-    }
-    Buf sql;
-    buf_init(&sql, 4096);
-    buf_puts(&sql, "SELECT amount_tolerance_percent, amount_tolerance_amount, expiry_notice_days, default_assignee_id");
-    for (int k = 0; k < RK__COUNT; k++)
-        buf_printf(&sql, ", level_%s", recon_kind_name((ReconKind)k));
-    buf_puts(&sql, " FROM reconciliation_settings WHERE tenant_id = $1");
-    Rows r;
-    int rc = store_query(ctx->conn, &r, buf_cstr(&sql), NULL, 0, err);
-    buf_free(&sql);
-    if (rc < 0)
-        return rc;
-    if (rows_next(&r)) {
-        out->tolerance_percent = dec_from_scaled(rows_get(&r, 0).i, 4);
-        out->tolerance_amount = dec_from_scaled(rows_get(&r, 1).i, 3);
-        out->expiry_notice_days = (int)rows_get(&r, 2).i;
-        Value a = rows_get(&r, 3);
-        if (a.kind == V_TEXT)
-            snprintf(out->default_assignee, sizeof out->default_assignee, "%.*s", (int)a.len, a.s);
-        for (int k = 0; k < RK__COUNT; k++) {
-            Value v = rows_get(&r, 4 + k);
-            char buf[16] = "";
-            if (v.kind == V_TEXT)
-                snprintf(buf, sizeof buf, "%.*s", (int)v.len, v.s);
-            out->level[k] = level_parse(buf);
-        }
-    }
-    rc = rows_error(&r, err);
-    rows_close(&r);
-    if (rc < 0)
-        return rc;
-    Value p[1] = {val_text(ctx->tenant_id)};
-    rc = store_query_global(ctx->conn, &r, "SELECT rounding FROM tenants WHERE id = $1", p, 1, err);
-    if (rc < 0)
-        return rc;
-    if (rows_next(&r)) {
-        Value v = rows_get(&r, 0);
-        if (v.kind == V_TEXT && v.len == 9 && memcmp(v.s, "half_even", 9) == 0)
-            out->rounding = ROUND_HALF_EVEN;
-    }
-    rc = rows_error(&r, err);
-    rows_close(&r);
-    return rc;
-}
-
-json_t *recon_stats_json(const ReconStats *st)
-{
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-                     "contracts", (json_int_t)st->contracts, "records", (json_int_t)st->records,
-                     "unlinked", (json_int_t)st->unlinked, "results_created", (json_int_t)st->results_created,
-                     "results_updated", (json_int_t)st->results_updated,
-                     "results_unchanged", (json_int_t)st->results_unchanged,
-                     "results_closed", (json_int_t)st->results_closed, "alerts_raised", (json_int_t)st->alerts_raised,
-                     "alerts_reopened", (json_int_t)st->alerts_reopened,
-                     "alerts_resolved", (json_int_t)st->alerts_resolved, "mails_queued", (json_int_t)st->mails_queued,
-                     "missing_periods", (json_int_t)st->missing_periods,
-                     "contracts_expired", (json_int_t)st->contracts_expired,
-                     "expiry_alerts", (json_int_t)st->expiry_alerts, "records_linked", (json_int_t)st->records_linked,
-                     "files_removed", (json_int_t)st->files_removed);
-}
 
 /* ---- fingerprints and the map of stored rows ---- */
 
@@ -180,6 +87,7 @@ static const char *const resolution_names[] = {NULL, "accepted", "corrected", "n
 typedef struct Stored {
     const char *key;
     const char *id;
+    const char *contract_id;   /* results and alerts: whose; closing touches dirty contracts' rows only */
     uint64_t fp;
     bool resolved;
     int resolution;
@@ -256,6 +164,8 @@ typedef struct Batch {
     Value *params;
     int rows;
     Buf sql;
+    char *full_sql;        /* the statement for a full batch, built once */
+    struct Batch *first;   /* flushed before this one (alerts refer to results) */
 } Batch;
 
 static int batch_init(Batch *b, Ctx *ctx, const char *head, const char *tail, int ncols)
@@ -276,27 +186,43 @@ static int batch_init(Batch *b, Ctx *ctx, const char *head, const char *tail, in
 static void batch_free(Batch *b)
 {
     free(b->params);
+    free(b->full_sql);
     buf_free(&b->sql);
     b->params = NULL;
+    b->full_sql = NULL;
 }
 
 static int batch_flush(Ctx *ctx, Batch *b, Error *err)
 {
     if (b->rows == 0)
         return 0;
-    buf_reset(&b->sql);
-    buf_puts(&b->sql, b->head);
-    int p = 2;
-    for (int r = 0; r < b->rows; r++) {
-        buf_puts(&b->sql, r ? ", ($1" : "($1");
-        for (int c = 0; c < b->ncols; c++)
-            buf_printf(&b->sql, ", $%d", p++);
-        buf_putc(&b->sql, ')');
+    if (b->first) {
+        int rc = batch_flush(ctx, b->first, err);
+        if (rc < 0)
+            return rc;
     }
-    buf_puts(&b->sql, b->tail);
-    if (b->sql.failed)
-        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    int rc = store_exec(ctx->conn, buf_cstr(&b->sql), b->params, b->rows * b->ncols, NULL, err);
+    const char *text = b->rows == b->max_rows ? b->full_sql : NULL;
+    if (!text) {
+        buf_reset(&b->sql);
+        buf_puts(&b->sql, b->head);
+        char num[16];
+        int p = 2;
+        for (int r = 0; r < b->rows; r++) {
+            buf_puts(&b->sql, r ? ", ($1" : "($1");
+            for (int c = 0; c < b->ncols; c++) {
+                int n = snprintf(num, sizeof num, ", $%d", p++);
+                buf_append(&b->sql, num, (size_t)n);
+            }
+            buf_putc(&b->sql, ')');
+        }
+        buf_puts(&b->sql, b->tail);
+        if (b->sql.failed)
+            return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+        text = buf_cstr(&b->sql);
+        if (b->rows == b->max_rows)
+            b->full_sql = strdup(text);   /* NULL only costs a rebuild next time */
+    }
+    int rc = store_exec(ctx->conn, text, b->params, b->rows * b->ncols, NULL, err);
     b->rows = 0;
     return rc;
 }
@@ -355,43 +281,20 @@ typedef struct Run {
     ReconPeriod sched[RECON_MAX_PERIODS];
     int missing[RECON_MAX_PERIODS];
     ReconResult *res;
+    ReconRecord *in;
     int res_cap;
+    Batch db;                      /* matching_state digests */
+    const ReconContractRow *cs;    /* the chunk's contracts, by id */
+    int nc;
     Error *err;
 } Run;
 
-typedef struct CRow {
-    char id[UUID_STR_LEN + 1];
-    const char *number, *currency, *assignee, *customer_id;
-    const Currency *cur;
-    ReconContract c;
-    bool ok;
-    int first, nrec;               /* its records in the chunk's array */
-} CRow;
+typedef ReconContractRow CRow;
+typedef ReconRecordRow RRow;
 
-typedef struct RRow {
-    char contract_id[UUID_STR_LEN + 1];
-    char id[UUID_STR_LEN + 1];
-    const char *number;
-    ReconRecord r;
-} RRow;
-
-static const char *dup_value(Arena *a, Value v)
-{
-    return v.kind == V_TEXT ? arena_strndup(a, v.s, v.len) : NULL;
-}
-
-static bool value_date(Value v, Date *out)
-{
-    return v.kind == V_TEXT && date_parse(out, v.s, v.len, "date", NULL) == 0;
-}
-
-static void copy_id(char out[UUID_STR_LEN + 1], Value v)
-{
-    size_t n = v.kind == V_TEXT && v.len <= UUID_STR_LEN ? v.len : 0;
-    memcpy(out, n ? v.s : "", n);
-    out[n] = '\0';
-}
-
+static const char *dup_value(Arena *a, Value v) { return recon_value_dup(a, v); }
+static bool value_date(Value v, Date *out) { return recon_value_date(v, out); }
+static void copy_id(char out[UUID_STR_LEN + 1], Value v) { recon_value_id(out, v); }
 static Value vtext(const char *s) { return s ? val_text(s) : val_null(); }
 
 static const char *money_text(Run *run, int64_t minor, const Currency *cur)
@@ -411,9 +314,14 @@ static const char *date_text(Run *run, Date d)
 
 static const char *fp_text(Run *run, uint64_t fp)
 {
-    char buf[17];
-    snprintf(buf, sizeof buf, "%016llx", (unsigned long long)fp);
-    return arena_strndup(run->a, buf, 16);
+    static const char hex[] = "0123456789abcdef";
+    char *buf = arena_alloc(run->a, 17);
+    if (!buf)
+        return NULL;
+    for (int i = 15; i >= 0; i--, fp >>= 4)
+        buf[i] = hex[fp & 15];
+    buf[16] = '\0';
+    return buf;
 }
 
 static uint64_t fp_parse(Value v)
@@ -426,12 +334,14 @@ static uint64_t fp_parse(Value v)
     return strtoull(buf, NULL, 16);
 }
 
+/* Stored rows: (key, id, fingerprint, is_resolved[, resolution], contract_id). */
 static int load_stored(Run *run, Map *m, const char *sql, const Value *p, int np, bool with_resolution)
 {
     Rows r;
     int rc = store_query(run->ctx->conn, &r, sql, p, np, run->err);
     if (rc < 0)
         return rc;
+    int ccol = with_resolution ? 5 : 4;
     while (rc == 0 && rows_next(&r)) {
         Stored s = {.key = dup_value(run->a, rows_get(&r, 0)), .id = dup_value(run->a, rows_get(&r, 1)),
                     .fp = fp_parse(rows_get(&r, 2)), .resolved = rows_get(&r, 3).i != 0};
@@ -441,6 +351,8 @@ static int load_stored(Run *run, Map *m, const char *sql, const Value *p, int np
                 if (strlen(resolution_names[i]) == v.len && memcmp(resolution_names[i], v.s, v.len) == 0)
                     s.resolution = i;
         }
+        if (r.ncols > ccol)
+            s.contract_id = dup_value(run->a, rows_get(&r, ccol));
         if (!s.key || !s.id || !map_add(m, run->a, &s))
             rc = err_set(run->err, ERR_UNAVAILABLE, NULL, "out of memory");
     }
@@ -618,13 +530,15 @@ static int want_alert(Run *run, const WantAlert *w)
     return w->level == 3 ? queue_mail(run, w, id) : 0;
 }
 
-/* Closes what is stored but no longer wanted. */
+static bool clean_contract(const Run *run, const char *contract_id);
+
+/* Closes what is stored but no longer wanted (of the contracts that were matched in full). */
 static int close_unseen(Run *run)
 {
     Value now = val_text(run->now);
     for (size_t i = 0; i < run->results.cap; i++) {
         Stored *e = &run->results.slot[i];
-        if (!e->key || e->seen || e->resolution == RES_GONE)
+        if (!e->key || e->seen || e->resolution == RES_GONE || clean_contract(run, e->contract_id))
             continue;
         Value p[5] = {val_bool(true), val_text(resolution_names[RES_GONE]), run->user, now, val_text(e->id)};
         int rc = store_exec(run->ctx->conn,
@@ -638,7 +552,7 @@ static int close_unseen(Run *run)
     }
     for (size_t i = 0; i < run->alerts.cap; i++) {
         Stored *e = &run->alerts.slot[i];
-        if (!e->key || e->seen || e->resolved)
+        if (!e->key || e->seen || e->resolved || clean_contract(run, e->contract_id))
             continue;
         Value p[5] = {val_bool(true), val_text(AUTO_NOTE), run->user, now, val_text(e->id)};
         int rc = store_exec(run->ctx->conn,
@@ -778,41 +692,114 @@ static const char *issue_message(Run *run, const CRow *c, const RRow *recs, int 
 
 /* ---- one contract ---- */
 
-static int do_contract(Run *run, CRow *c, RRow *recs)
+/* Schedules and matches one contract into run->sched, run->res, run->missing. *n gets the number of
+ * periods (0: the contract's terms give no schedule; it is skipped). */
+static int match_one(Run *run, CRow *c, const RRow *recs, int *n, int *nmissing)
 {
     Error *err = run->err;
-    int n = 0;
-    int rc = recon_schedule(run->sched, RECON_MAX_PERIODS, &n, &c->c.terms, run->s->rounding, err);
+    *n = 0;
+    *nmissing = 0;
+    int rc = recon_schedule(run->sched, RECON_MAX_PERIODS, n, &c->c.terms, run->s->rounding, err);
     if (rc < 0) {
         log_printf(LOG_WARN, run->ctx->request_id, "reconciliation: contract %s skipped: %s", c->id, err->message);
         err_clear(err);
+        *n = 0;
         return 0;
     }
     if (c->nrec > run->res_cap) {
         int cap = c->nrec * 2;
         ReconResult *nr = realloc(run->res, sizeof(ReconResult) * (size_t)cap);
-        if (!nr)
+        ReconRecord *ni = nr ? realloc(run->in, sizeof(ReconRecord) * (size_t)cap) : NULL;
+        if (nr)
+            run->res = nr;
+        if (ni)
+            run->in = ni;
+        if (!nr || !ni)
             return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-        run->res = nr;
         run->res_cap = cap;
     }
-    ReconRecord *in = ARENA_ARRAY(run->a, ReconRecord, c->nrec ? c->nrec : 1);
-    if (!in)
-        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
     for (int k = 0; k < c->nrec; k++)
-        in[k] = recs[k].r;
+        run->in[k] = recs[k].r;
     ReconRules rules = {.tolerance_percent = run->s->tolerance_percent, .rounding = run->s->rounding,
                         .today = run->s->today};
     rc = money_from_dec(&rules.tolerance_amount, run->s->tolerance_amount, c->cur, run->s->rounding, err);
-    if (rc < 0)
-        return rc;
-    int nmissing = 0;
-    rc = recon_match(run->res, run->missing, &nmissing, &c->c, run->sched, n, in, c->nrec, &rules, err);
-    if (rc < 0)
-        return rc;
-    run->st->contracts++;
-    run->st->records += c->nrec;
-    run->st->missing_periods += nmissing;
+    if (rc == 0)
+        rc = recon_match(run->res, run->missing, nmissing, &c->c, run->sched, *n, run->in, c->nrec, &rules, err);
+    return rc;
+}
+
+/* What matching wants for a contract, in 64 bits: everything its results' and alerts'
+ * fingerprints depend on. Equal to the stored digest: nothing to read or write. */
+#define DIGEST_VERSION 1
+static uint64_t digest_of(const Run *run, const CRow *c, const RRow *recs, int n, int nmissing)
+{
+    uint64_t h = fnv_int(1469598103934665603ULL, DIGEST_VERSION);
+    for (int k = 0; k < RK__COUNT; k++)
+        h = fnv_int(h, run->s->level[k]);
+    h = fnv_int(h, run->s->tolerance_percent.coef);
+    h = fnv_int(h, run->s->tolerance_percent.scale);
+    h = fnv_int(h, run->s->tolerance_amount.coef);
+    h = fnv_int(h, run->s->tolerance_amount.scale);
+    h = fnv_str(h, c->number);
+    h = fnv_str(h, c->currency);
+    h = fnv_int(h, c->c.terms.period.start);
+    h = fnv_int(h, c->c.terms.period.end);
+    h = fnv_int(h, c->c.terms.payment_terms);
+    h = fnv_int(h, c->c.has_tax_rate ? c->c.tax_rate.coef : -1);
+    h = fnv_int(h, c->c.tax_rate.scale);
+    for (int k = 0; k < c->nrec; k++) {
+        const ReconResult *r = &run->res[k];
+        h = fnv(h, recs[k].id, UUID_STR_LEN);
+        h = fnv_str(h, recs[k].number);
+        h = fnv_int(h, (int64_t)r->status << 32 | (uint32_t)r->period);
+        h = fnv_int(h, r->period >= 0 ? run->sched[r->period].p.start : 0);
+        h = fnv_int(h, r->period >= 0 ? run->sched[r->period].p.end : 0);
+        h = fnv_int(h, r->expected);
+        h = fnv_int(h, r->billed);
+        for (int i = 0; i < r->nissues; i++) {
+            const ReconIssue *is = &r->issues[i];
+            h = fnv_int(h, is->kind);
+            h = fnv_int(h, is->expected);
+            h = fnv_int(h, is->actual);
+            h = fnv_int(h, is->tolerance);
+            h = fnv_int(h, (int64_t)is->date << 32 | (uint32_t)is->limit);
+            h = fnv_int(h, is->first);
+        }
+    }
+    for (int m = 0; m < nmissing; m++) {
+        const ReconPeriod *p = &run->sched[run->missing[m]];
+        h = fnv_int(h, (int64_t)p->p.start << 32 | (uint32_t)p->p.end);
+        h = fnv_int(h, (int64_t)p->billing_date << 32 | (uint32_t)p->due_date);
+        h = fnv_int(h, p->expected);
+    }
+    (void)n;
+    return h | 1;
+}
+
+static char *key2(Arena *a, char tag, const char *x, const char *y)
+{
+    size_t nx = strlen(x), ny = y ? strlen(y) : 0;
+    char *k = arena_alloc(a, 2 + nx + 1 + ny + 1);
+    if (!k)
+        return NULL;
+    k[0] = tag;
+    k[1] = ':';
+    memcpy(k + 2, x, nx);
+    if (y) {
+        k[2 + nx] = ':';
+        memcpy(k + 3 + nx, y, ny);
+        k[3 + nx + ny] = '\0';
+    } else {
+        k[2 + nx] = '\0';
+    }
+    return k;
+}
+
+/* The results and alerts a matched contract wants (run->res etc. from match_one). */
+static int emit_contract(Run *run, CRow *c, RRow *recs, int nmissing)
+{
+    Error *err = run->err;
+    int rc = 0;
     Buf b;
     buf_init(&b, 1 << 20);
     for (int k = 0; k < c->nrec && rc == 0; k++) {
@@ -825,7 +812,7 @@ static int do_contract(Run *run, CRow *c, RRow *recs)
             issue_json(&b, c, recs, run->sched, res, &res->issues[i]);
         }
         buf_putc(&b, ']');
-        Want w = {.key = arena_printf(run->a, "r:%s", recs[k].id), .contract_id = c->id, .record_id = recs[k].id,
+        Want w = {.key = key2(run->a, 'r', c->id, recs[k].id), .contract_id = c->id, .record_id = recs[k].id,
                   .status = recon_status_name(res->status), .details = arena_strndup(run->a, b.data, b.len),
                   .currency = c->currency, .expected = res->expected, .billed = res->billed,
                   .difference = res->difference, .has_period = res->period >= 0};
@@ -839,7 +826,7 @@ static int do_contract(Run *run, CRow *c, RRow *recs)
             const ReconIssue *is = &res->issues[i];
             buf_reset(&b);
             issue_json(&b, c, recs, run->sched, res, is);
-            WantAlert a = {.key = arena_printf(run->a, "%s:%s", w.key, recon_kind_name(is->kind)),
+            WantAlert a = {.key = key2(run->a, w.key[0], w.key + 2, recon_kind_name(is->kind)),
                            .type = recon_kind_name(is->kind), .contract_id = c->id, .record_id = recs[k].id,
                            .result_id = result_id, .title = issue_title(run, c, is),
                            .message = issue_message(run, c, recs, k, run->sched, res, is),
@@ -863,7 +850,7 @@ static int do_contract(Run *run, CRow *c, RRow *recs)
         buf_putc(&b, '}');
         const char *one = arena_strndup(run->a, b.data, b.len);
         const char *ps = date_text(run, p->p.start);
-        Want w = {.key = arena_printf(run->a, "m:%s:%s", c->id, ps), .contract_id = c->id, .status = "unmatched",
+        Want w = {.key = key2(run->a, 'm', c->id, ps), .contract_id = c->id, .status = "unmatched",
                   .details = arena_printf(run->a, "[%s]", one), .currency = c->currency, .expected = p->expected,
                   .billed = 0, .difference = -p->expected, .has_period = true, .period_start = p->p.start,
                   .period_end = p->p.end};
@@ -887,76 +874,12 @@ static int do_contract(Run *run, CRow *c, RRow *recs)
 
 /* ---- chunks ---- */
 
-static const char contract_cols[] =
-    "SELECT id, contract_number, currency, contract_start_date, contract_end_date, termination_date,"
-    " contract_status, billing_cycle, billing_timing, period_amount, contract_amount, payment_terms, tax_rate,"
-    " owner_id, created_by, customer_id, party_type FROM contracts WHERE tenant_id = $1 AND deleted_at IS NULL";
-
-static int read_contract(Run *run, Rows *r, CRow *c)
-{
-    memset(c, 0, sizeof *c);
-    copy_id(c->id, rows_get(r, 0));
-    c->number = dup_value(run->a, rows_get(r, 1));
-    c->currency = dup_value(run->a, rows_get(r, 2));
-    c->cur = currency_find(c->currency);
-    Date start, end, term;
-    bool ok = c->cur && c->number && value_date(rows_get(r, 3), &start) && value_date(rows_get(r, 4), &end);
-    char status[16] = "", cycle[16] = "", timing[16] = "";
-    Value v = rows_get(r, 6);
-    if (v.kind == V_TEXT)
-        snprintf(status, sizeof status, "%.*s", (int)v.len, v.s);
-    v = rows_get(r, 7);
-    if (v.kind == V_TEXT)
-        snprintf(cycle, sizeof cycle, "%.*s", (int)v.len, v.s);
-    v = rows_get(r, 8);
-    if (v.kind == V_TEXT)
-        snprintf(timing, sizeof timing, "%.*s", (int)v.len, v.s);
-    ReconTerms *t = &c->c.terms;
-    if (ok) {
-        t->period = (Period){start, end};
-        if (strcmp(status, "terminated") == 0 && value_date(rows_get(r, 5), &term) && term < end)
-            t->period.end = term > start ? term : start + 1;
-    }
-    ok = ok && recon_cycle_parse(&t->cycle, cycle) == 0;
-    t->timing = strcmp(timing, "in_arrears") == 0 ? RT_IN_ARREARS : RT_IN_ADVANCE;
-    t->period_amount = rows_get(r, 9).i;
-    Value budget = rows_get(r, 10);
-    c->c.has_budget = budget.kind == V_INT;
-    c->c.contract_amount = budget.i;
-    Value terms = rows_get(r, 11);
-    t->payment_terms = terms.kind == V_INT ? (int)terms.i : 0;
-    c->c.check_due_date = terms.kind == V_INT;
-    Value rate = rows_get(r, 12);
-    c->c.has_tax_rate = rate.kind == V_INT;
-    c->c.tax_rate = dec_from_scaled(rate.i, 4);
-    c->c.expects_billing =
-        strcmp(status, "active") == 0 || strcmp(status, "expired") == 0 || strcmp(status, "terminated") == 0;
-    Value owner = rows_get(r, 13), creator = rows_get(r, 14);
-    if (owner.kind == V_TEXT)
-        c->assignee = dup_value(run->a, owner);
-    else if (run->s->default_assignee[0])
-        c->assignee = run->s->default_assignee;
-    else
-        c->assignee = dup_value(run->a, creator);
-    c->customer_id = dup_value(run->a, rows_get(r, 15));
-    c->ok = ok;
-    return 0;
-}
-
-static int read_record(Run *run, Rows *r, RRow *rr)
-{
-    memset(rr, 0, sizeof *rr);
-    copy_id(rr->contract_id, rows_get(r, 0));
-    copy_id(rr->id, rows_get(r, 1));
-    rr->number = dup_value(run->a, rows_get(r, 2));
-    if (!value_date(rows_get(r, 3), &rr->r.billing_date))
-        return -1;
-    rr->r.has_due_date = value_date(rows_get(r, 4), &rr->r.due_date);
-    rr->r.has_period = value_date(rows_get(r, 5), &rr->r.period_start);
-    rr->r.billing_amount = rows_get(r, 6).i;
-    rr->r.tax_amount = rows_get(r, 7).i;
-    return 0;
-}
+#define STATE_COLS 6
+static const char state_head[] =
+    "INSERT INTO matching_state (tenant_id, id, contract_id, digest, version, created_at, updated_at) VALUES ";
+static const char state_tail[] =
+    " ON CONFLICT (tenant_id, contract_id) DO UPDATE SET digest = excluded.digest,"
+    " version = matching_state.version + 1, updated_at = excluded.updated_at";
 
 static int run_begin(Run *run, Ctx *ctx, const ReconSettings *s, ReconStats *st, Arena *a, Error *err)
 {
@@ -969,8 +892,11 @@ static int run_begin(Run *run, Ctx *ctx, const ReconSettings *s, ReconStats *st,
     ts_format(run->now, sizeof run->now, ctx->now);
     run->user = ctx->user_id[0] ? val_text(ctx->user_id) : val_null();
     if (batch_init(&run->rb, ctx, result_head, result_tail, RESULT_COLS) < 0 ||
-        batch_init(&run->ab, ctx, alert_head, alert_tail, ALERT_COLS) < 0)
+        batch_init(&run->ab, ctx, alert_head, alert_tail, ALERT_COLS) < 0 ||
+        batch_init(&run->db, ctx, state_head, state_tail, STATE_COLS) < 0)
         return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    run->ab.first = &run->rb;
+    run->db.first = &run->ab;
     return 0;
 }
 
@@ -978,19 +904,62 @@ static void run_end(Run *run)
 {
     batch_free(&run->rb);
     batch_free(&run->ab);
+    batch_free(&run->db);
     free(run->res);
+    free(run->in);
     run->res = NULL;
+    run->in = NULL;
 }
 
-/* Flushes a chunk's writes: results first (alerts refer to them), then alerts, then closes. */
+/* Flushes a chunk's writes: results first (alerts refer to them), then alerts, digests, closes. */
 static int run_flush(Run *run)
 {
-    int rc = batch_flush(run->ctx, &run->rb, run->err);
+    int rc = batch_flush(run->ctx, &run->db, run->err);   /* flushes results and alerts first */
     if (rc == 0)
         rc = batch_flush(run->ctx, &run->ab, run->err);
     if (rc == 0)
+        rc = batch_flush(run->ctx, &run->rb, run->err);
+    if (rc == 0)
         rc = close_unseen(run);
     return rc;
+}
+
+/* A contract of the chunk whose digest matched: its stored rows are right as they are. */
+static bool clean_contract(const Run *run, const char *contract_id)
+{
+    if (!contract_id || !run->cs)
+        return false;
+    int lo = 0, hi = run->nc - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        int c = strcmp(run->cs[mid].id, contract_id);
+        if (c == 0)
+            return !run->cs[mid].dirty;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return false;   /* not in the chunk (a deleted contract): its rows are closed */
+}
+
+static int want_digest(Run *run, const CRow *c)
+{
+    int rc;
+    Value *p = batch_row(run->ctx, &run->db, run->err, &rc);
+    if (!p)
+        return rc;
+    char *id = arena_alloc(run->a, UUID_STR_LEN + 1);
+    if (!id)
+        return err_set(run->err, ERR_UNAVAILABLE, NULL, "out of memory");
+    uuid_v7_str(id);
+    p[0] = val_text(id);
+    p[1] = val_text(c->id);
+    p[2] = val_text(fp_text(run, c->digest));
+    p[3] = val_int(1);
+    p[4] = val_text(run->now);
+    p[5] = val_text(run->now);
+    return 0;
 }
 
 /* One chunk: contracts after `after` (or the one contract `only`). *last gets the last id read; *count how many. */
@@ -1002,7 +971,7 @@ static int do_chunk(Run *run, const char *after, const char *only, const char *e
     *count = 0;
     Buf sql;
     buf_init(&sql, 4096);
-    buf_puts(&sql, contract_cols);
+    buf_puts(&sql, recon_contract_select);
     Value p[2];
     int np;
     if (only) {
@@ -1023,7 +992,7 @@ static int do_chunk(Run *run, const char *after, const char *only, const char *e
     CRow *cs = ARENA_ARRAY(run->a, CRow, only ? 1 : CHUNK_CONTRACTS);
     int nc = 0;
     while (rc == 0 && cs && rows_next(&r))
-        rc = read_contract(run, &r, &cs[nc++]);
+        rc = recon_row_contract(run->a, run->s, &r, &cs[nc++]);
     if (rc == 0)
         rc = rows_error(&r, err);
     rows_close(&r);
@@ -1058,7 +1027,7 @@ static int do_chunk(Run *run, const char *after, const char *only, const char *e
             cap *= 2;
         }
         RRow *rr = &recs[nr];
-        if (read_record(run, &r, rr) < 0 || (exclude && strcmp(rr->id, exclude) == 0))
+        if (recon_row_record(run->a, &r, rr) < 0 || (exclude && strcmp(rr->id, exclude) == 0))
             continue;
         while (ci < nc && strcmp(cs[ci].id, rr->contract_id) < 0)
             ci++;
@@ -1075,32 +1044,72 @@ static int do_chunk(Run *run, const char *after, const char *only, const char *e
         rc = rows_error(&r, err);
     rows_close(&r);
 
-    if (rc == 0)
-        rc = map_init(&run->results, run->a, (size_t)nr + (size_t)nc * 4) < 0 ||
-                     map_init(&run->alerts, run->a, (size_t)nc * 4) < 0
-                 ? err_set(err, ERR_UNAVAILABLE, NULL, "out of memory")
-                 : 0;
-    if (rc == 0)
-        rc = load_stored(run, &run->results,
-                         "SELECT result_key, id, fingerprint, is_resolved, resolution FROM matching_results"
-                         " WHERE tenant_id = $1 AND contract_id >= $2 AND contract_id <= $3",
-                         range, 2, true);
-    if (rc == 0)
-        rc = load_stored(run, &run->alerts,
-                         "SELECT alert_key, id, fingerprint, is_resolved FROM alerts WHERE tenant_id = $1"
-                         " AND contract_id >= $2 AND contract_id <= $3 AND alert_type <> 'contract_expiry'",
+    /* pass 1: match every contract, compare its digest with the stored one */
+    Map digests;
+    if (rc == 0 && map_init(&digests, run->a, (size_t)nc) < 0)
+        rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    if (rc == 0 && !run->s->full)
+        rc = load_stored(run, &digests,
+                         "SELECT contract_id, id, digest, 0 FROM matching_state WHERE tenant_id = $1"
+                         " AND contract_id >= $2 AND contract_id <= $3",
                          range, 2, false);
-    for (int i = 0; i < nc && rc == 0; i++)
-        if (cs[i].ok)
-            rc = do_contract(run, &cs[i], recs ? recs + cs[i].first : NULL);
-        else
-            for (int k = 0; k < cs[i].nrec; k++) {   /* unreadable contract: keep what is stored */
-                Stored *e = map_find(&run->results, arena_printf(run->a, "r:%s", recs[cs[i].first + k].id));
-                if (e)
-                    e->seen = true;
-            }
-    if (rc == 0)
-        rc = run_flush(run);   /* before the records go: the batched rows point into them */
+    int ndirty = 0;
+    for (int i = 0; i < nc && rc == 0; i++) {
+        CRow *c = &cs[i];
+        if (!c->ok)
+            continue;   /* unreadable terms: what is stored stays */
+        int n = 0, nm = 0;
+        rc = match_one(run, c, recs ? recs + c->first : NULL, &n, &nm);
+        if (rc < 0 || n == 0)
+            continue;
+        run->st->contracts++;
+        run->st->records += c->nrec;
+        run->st->missing_periods += nm;
+        c->digest = digest_of(run, c, recs ? recs + c->first : NULL, n, nm);
+        Stored *d = map_find(&digests, c->id);
+        if (d && d->fp == c->digest) {
+            run->st->results_unchanged += c->nrec + nm;
+            continue;
+        }
+        c->dirty = true;
+        ndirty++;
+    }
+    run->cs = cs;
+    run->nc = nc;
+
+    /* pass 2: the contracts whose digest changed are compared row by row and written */
+    if (rc == 0 && ndirty > 0) {
+        if (map_init(&run->results, run->a, (size_t)nr + (size_t)nc * 4) < 0 ||
+            map_init(&run->alerts, run->a, (size_t)nc * 4) < 0)
+            rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+        if (rc == 0)
+            rc = load_stored(run, &run->results,
+                             "SELECT result_key, id, fingerprint, is_resolved, resolution, contract_id"
+                             " FROM matching_results WHERE tenant_id = $1 AND contract_id >= $2 AND contract_id <= $3",
+                             range, 2, true);
+        if (rc == 0)
+            rc = load_stored(run, &run->alerts,
+                             "SELECT alert_key, id, fingerprint, is_resolved, contract_id FROM alerts"
+                             " WHERE tenant_id = $1 AND contract_id >= $2 AND contract_id <= $3"
+                             " AND alert_type <> 'contract_expiry'",
+                             range, 2, false);
+        for (int i = 0; i < nc && rc == 0; i++) {
+            CRow *c = &cs[i];
+            if (!c->dirty)
+                continue;
+            int n = 0, nm = 0;
+            RRow *mine = recs ? recs + c->first : NULL;
+            rc = match_one(run, c, mine, &n, &nm);
+            if (rc == 0)
+                rc = emit_contract(run, c, mine, nm);
+            if (rc == 0)
+                rc = want_digest(run, c);
+        }
+        if (rc == 0)
+            rc = run_flush(run);   /* before the records go: the batched rows point into them */
+    }
+    run->cs = NULL;
+    run->nc = 0;
     free(recs);
     return rc;
 }
@@ -1223,7 +1232,7 @@ int recon_match_unlinked(Ctx *ctx, const ReconSettings *s, const char *record_id
             buf_puts(&b, "[]");
         buf_putc(&b, '}');
         const char *issue = arena_strndup(&a, b.data, b.len);
-        Want w = {.key = arena_printf(&a, "r:%s", rid), .record_id = rid, .status = "unmatched",
+        Want w = {.key = key2(&a, 'u', rid, NULL), .record_id = rid, .status = "unmatched",
                   .details = arena_printf(&a, "[%s]", issue), .currency = code, .billed = amount,
                   .difference = amount};
         const char *result_id = NULL;
@@ -1251,23 +1260,6 @@ out:
         run_end(run);
     free(run);
     arena_free(&a);
-    return rc;
-}
-
-int recon_move_record(Ctx *ctx, const char *record_id, const char *contract_id, Error *err)
-{
-    char now[TS_FORMAT_MAX];
-    ts_format(now, sizeof now, ctx->now);
-    Value p[3] = {vtext(contract_id), val_text(now), val_text(record_id)};
-    int rc = store_exec(ctx->conn,
-                        "UPDATE matching_results SET contract_id = $2, updated_at = $3, version = version + 1"
-                        " WHERE tenant_id = $1 AND billing_record_id = $4",
-                        p, 3, NULL, err);
-    if (rc == 0)
-        rc = store_exec(ctx->conn,
-                        "UPDATE alerts SET contract_id = $2, updated_at = $3, version = version + 1"
-                        " WHERE tenant_id = $1 AND billing_record_id = $4",
-                        p, 3, NULL, err);
     return rc;
 }
 
@@ -1358,404 +1350,6 @@ int recon_defer_end(Ctx *ctx, bool run, ReconStats *st, Error *err)
     }
     free(d.contracts);
     free(d.records);
-    return rc;
-}
-
-/* ---- reports ---- */
-
-static json_t *jmoney(int64_t v, const Currency *cur)
-{
-    char buf[MONEY_FORMAT_MAX];
-    money_format(buf, sizeof buf, v, cur);
-    return json_string(buf);
-}
-
-static json_t *jdate(Date d)
-{
-    char buf[11];
-    date_format(buf, d);
-    return json_string(buf);
-}
-
-int recon_contract_report(Ctx *ctx, const ReconSettings *s, const char *contract_id, json_t **out, Error *err)
-{
-    *out = NULL;
-    Arena a;
-    arena_init(&a, 0);
-    Run *run = calloc(1, sizeof *run);
-    ReconStats dummy = {0};
-    int rc = run ? run_begin(run, ctx, s, &dummy, &a, err) : err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    char sql[1024];
-    snprintf(sql, sizeof sql, "%s AND id = $2", contract_cols);
-    Value p[1] = {val_text(contract_id)};
-    Rows r;
-    CRow c;
-    bool found = false;
-    if (rc == 0)
-        rc = store_query(ctx->conn, &r, sql, p, 1, err);
-    if (rc == 0) {
-        found = rows_next(&r);
-        if (found)
-            rc = read_contract(run, &r, &c);
-        if (rc == 0)
-            rc = rows_error(&r, err);
-        rows_close(&r);
-    }
-    if (rc == 0 && !found)
-        rc = err_set(err, ERR_NOT_FOUND, NULL, "no such contracts");
-    if (rc == 0 && !c.ok)
-        rc = err_set(err, ERR_INTERNAL, NULL, "the contract's terms cannot be read");
-    int n = 0;
-    if (rc == 0)
-        rc = recon_schedule(run->sched, RECON_MAX_PERIODS, &n, &c.c.terms, s->rounding, err);
-    /* its records, with what was paid */
-    int cap = 64, nr = 0;
-    RRow *recs = malloc(sizeof(RRow) * (size_t)cap);
-    int64_t *paid = malloc(sizeof(int64_t) * (size_t)cap);
-    if (rc == 0 && (!recs || !paid))
-        rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    if (rc == 0)
-        rc = store_query(ctx->conn, &r,
-                         "SELECT contract_id, id, billing_number, billing_date, due_date, period_start, billing_amount,"
-                         " tax_amount, paid_amount FROM billing_records WHERE tenant_id = $1 AND contract_id = $2"
-                         " AND deleted_at IS NULL AND billing_status <> 'cancelled' ORDER BY billing_date, id",
-                         p, 1, err);
-    if (rc == 0) {
-        while (rc == 0 && rows_next(&r)) {
-            if (nr == cap) {
-                cap *= 2;
-                RRow *m1 = realloc(recs, sizeof(RRow) * (size_t)cap);
-                int64_t *m2 = m1 ? realloc(paid, sizeof(int64_t) * (size_t)cap) : NULL;
-                if (m1)
-                    recs = m1;
-                if (m2)
-                    paid = m2;
-                if (!m1 || !m2) {
-                    rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-                    break;
-                }
-            }
-            if (read_record(run, &r, &recs[nr]) == 0) {
-                paid[nr] = rows_get(&r, 8).i;
-                nr++;
-            }
-        }
-        if (rc == 0)
-            rc = rows_error(&r, err);
-        rows_close(&r);
-    }
-    ReconRecord *in = NULL;
-    ReconResult *res = NULL;
-    int nmissing = 0;
-    if (rc == 0) {
-        in = calloc((size_t)nr + 1, sizeof *in);
-        res = calloc((size_t)nr + 1, sizeof *res);
-        if (!in || !res)
-            rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    }
-    ReconRules rules = {.tolerance_percent = s->tolerance_percent, .rounding = s->rounding, .today = s->today};
-    if (rc == 0)
-        rc = money_from_dec(&rules.tolerance_amount, s->tolerance_amount, c.cur, s->rounding, err);
-    if (rc == 0) {
-        for (int k = 0; k < nr; k++)
-            in[k] = recs[k].r;
-        rc = recon_match(res, run->missing, &nmissing, &c.c, run->sched, n, in, nr, &rules, err);
-    }
-    if (rc == 0) {
-        json_t *periods = json_array(), *unplaced = json_array();
-        int64_t exp_to_date = 0, billed_to_date = 0, paid_to_date = 0, total = 0, billed_all = 0, paid_all = 0;
-        for (int i = 0; i < n; i++) {
-            const ReconPeriod *pp = &run->sched[i];
-            int64_t billed = 0, pd = 0;
-            json_t *ids = json_array();
-            for (int k = 0; k < nr; k++)
-                if (res[k].period == i) {
-                    billed += recs[k].r.billing_amount;
-                    pd += paid[k];
-                    json_array_append_new(ids, json_string(recs[k].number ? recs[k].number : ""));
-                }
-            int64_t tol = 0;
-            recon_tolerance(&tol, pp->expected, &rules, NULL);
-            const char *status;
-            if (json_array_size(ids) == 0)
-                status = pp->billing_date > s->today ? "upcoming"
-                         : pp->due_date >= s->today  ? "due"
-                         : c.c.expects_billing       ? "missing"
-                                                     : "not_expected";
-            else
-                status = billed < pp->expected - tol ? "partial" : billed > pp->expected + tol ? "over" : "billed";
-            total += pp->expected;
-            if (pp->billing_date <= s->today) {
-                exp_to_date += pp->expected;
-                billed_to_date += billed;
-                paid_to_date += pd;
-            }
-            json_array_append_new(
-                periods,
-                json_pack("{s:i, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "index", i,
-                          "period_start", jdate(pp->p.start), "period_end", jdate(pp->p.end), "billing_date",
-                          jdate(pp->billing_date), "due_date", jdate(pp->due_date), "prorated", pp->prorated,
-                          "expected", jmoney(pp->expected, c.cur), "billed", jmoney(billed, c.cur), "paid",
-                          jmoney(pd, c.cur), "difference", jmoney(billed - pp->expected, c.cur), "status", status,
-                          "billing_numbers", ids, "expected_to_date", jmoney(exp_to_date, c.cur), "billed_to_date",
-                          jmoney(billed_to_date, c.cur), "paid_to_date", jmoney(paid_to_date, c.cur)));
-        }
-        for (int k = 0; k < nr; k++) {
-            billed_all += recs[k].r.billing_amount;
-            paid_all += paid[k];
-            if (res[k].period < 0)
-                json_array_append_new(unplaced, json_pack("{s:s, s:s, s:o, s:o}", "billing_record_id", recs[k].id,
-                                                          "billing_number", recs[k].number ? recs[k].number : "",
-                                                          "billing_date", jdate(recs[k].r.billing_date), "billed",
-                                                          jmoney(recs[k].r.billing_amount, c.cur)));
-        }
-        *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:o}",
-                         "contract_id", c.id, "contract_number", c.number, "currency", c.cur->code, "as_of",
-                         jdate(s->today), "contract_amount", jmoney(c.c.contract_amount, c.cur), "expected_total",
-                         jmoney(total, c.cur), "expected_to_date", jmoney(exp_to_date, c.cur), "billed_total",
-                         jmoney(billed_all, c.cur), "billed_to_date", jmoney(billed_to_date, c.cur), "paid_total",
-                         jmoney(paid_all, c.cur), "paid_to_date", jmoney(paid_to_date, c.cur), "outstanding",
-                         jmoney(billed_all - paid_all, c.cur), "unbilled_to_date",
-                         jmoney(exp_to_date - billed_to_date > 0 ? exp_to_date - billed_to_date : 0, c.cur),
-                         "missing_periods", nmissing, "periods", periods, "unplaced_records", unplaced);
-        if (!*out)
-            rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    }
-    free(in);
-    free(res);
-    free(recs);
-    free(paid);
-    if (run)
-        run_end(run);
-    free(run);
-    arena_free(&a);
-    return rc;
-}
-
-/* ---- leakage: expected but never invoiced, per customer ---- */
-
-static int invoices_from_billing_records(Ctx *ctx, const char *lo, const char *hi, ReconInvoiceFn fn, void *arg,
-                                         Error *err)
-{
-    Value p[2] = {val_text(lo), val_text(hi)};
-    Rows r;
-    int rc = store_query(ctx->conn, &r,
-                         "SELECT contract_id, billing_date, period_start, billing_amount FROM billing_records"
-                         " WHERE tenant_id = $1 AND deleted_at IS NULL AND billing_status <> 'cancelled'"
-                         " AND contract_id >= $2 AND contract_id <= $3 ORDER BY contract_id, billing_date, id",
-                         p, 2, err);
-    if (rc < 0)
-        return rc;
-    while (rc == 0 && rows_next(&r)) {
-        char cid[UUID_STR_LEN + 1];
-        copy_id(cid, rows_get(&r, 0));
-        ReconRecord rec = {.billing_amount = rows_get(&r, 3).i};
-        if (!value_date(rows_get(&r, 1), &rec.billing_date))
-            continue;
-        rec.has_period = value_date(rows_get(&r, 2), &rec.period_start);
-        rc = fn(ctx, cid, &rec, arg);
-    }
-    if (rc == 0)
-        rc = rows_error(&r, err);
-    rows_close(&r);
-    return rc;
-}
-
-static const ReconInvoiceSource billing_records_source = {"billing_records", invoices_from_billing_records};
-static const ReconInvoiceSource *invoice_source = &billing_records_source;
-
-void recon_set_invoice_source(const ReconInvoiceSource *src)
-{
-    invoice_source = src ? src : &billing_records_source;
-}
-
-typedef struct Leak {
-    const char *customer_id, *currency;
-    int64_t expected, invoiced, leakage;
-    int contracts, missing;
-} Leak;
-
-typedef struct LeakRun {
-    Run *run;
-    CRow *cs;
-    int nc, ci;
-    ReconRecord *items;
-    int nitems, cap;
-    int *owner;     /* the contract index of each item */
-} LeakRun;
-
-static int take_item(Ctx *ctx, const char *contract_id, const ReconRecord *rec, void *arg)
-{
-    LeakRun *lr = arg;
-    while (lr->ci < lr->nc && strcmp(lr->cs[lr->ci].id, contract_id) < 0)
-        lr->ci++;
-    if (lr->ci == lr->nc || strcmp(lr->cs[lr->ci].id, contract_id) != 0)
-        return 0;
-    if (lr->nitems == lr->cap) {
-        int cap = lr->cap ? lr->cap * 2 : 1024;
-        ReconRecord *a = realloc(lr->items, sizeof *a * (size_t)cap);
-        int *b = a ? realloc(lr->owner, sizeof *b * (size_t)cap) : NULL;
-        if (a)
-            lr->items = a;
-        if (b)
-            lr->owner = b;
-        if (!a || !b)
-            return err_set(NULL, ERR_UNAVAILABLE, NULL, "out of memory");
-        lr->cap = cap;
-    }
-    lr->items[lr->nitems] = *rec;
-    lr->owner[lr->nitems++] = lr->ci;
-    return 0;
-}
-
-int recon_leakage(Ctx *ctx, const ReconSettings *s, json_t **out, Error *err)
-{
-    *out = NULL;
-    Leak *leaks = NULL;
-    int nleaks = 0, capl = 0;
-    Run *run = calloc(1, sizeof *run);
-    if (!run)
-        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    ReconStats st = {0};
-    Arena keep;   /* customer ids and currencies outlive the chunks */
-    arena_init(&keep, 0);
-    char after[UUID_STR_LEN + 1] = ZERO_UUID;
-    int rc = 0;
-    ReconResult *res = NULL;
-    int rescap = 0;
-    for (;;) {
-        Arena a;
-        arena_init(&a, 0);
-        rc = run_begin(run, ctx, s, &st, &a, err);
-        char sql[1024];
-        snprintf(sql, sizeof sql, "%s AND party_type = 'customer' AND id > $2 ORDER BY id LIMIT $3", contract_cols);
-        Value p[2] = {val_text(after), val_int(CHUNK_CONTRACTS)};
-        Rows r;
-        CRow *cs = ARENA_ARRAY(&a, CRow, CHUNK_CONTRACTS);
-        int nc = 0;
-        if (rc == 0 && !cs)
-            rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-        if (rc == 0)
-            rc = store_query(ctx->conn, &r, sql, p, 2, err);
-        if (rc == 0) {
-            while (rc == 0 && rows_next(&r))
-                rc = read_contract(run, &r, &cs[nc++]);
-            if (rc == 0)
-                rc = rows_error(&r, err);
-            rows_close(&r);
-        }
-        LeakRun lr = {.run = run, .cs = cs, .nc = nc};
-        if (rc == 0 && nc > 0)
-            rc = invoice_source->each(ctx, cs[0].id, cs[nc - 1].id, take_item, &lr, err);
-        for (int i = 0, first = 0; rc == 0 && i < nc; i++) {
-            CRow *c = &cs[i];
-            int cnt = 0;
-            while (first + cnt < lr.nitems && lr.owner[first + cnt] == i)
-                cnt++;
-            const ReconRecord *items = lr.items ? lr.items + first : NULL;
-            first += cnt;
-            if (!c->ok || !c->customer_id)
-                continue;
-            int n = 0;
-            if (recon_schedule(run->sched, RECON_MAX_PERIODS, &n, &c->c.terms, s->rounding, NULL) < 0)
-                continue;
-            if (cnt > rescap) {
-                ReconResult *m = realloc(res, sizeof *m * (size_t)cnt * 2);
-                if (!m) {
-                    rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-                    break;
-                }
-                res = m;
-                rescap = cnt * 2;
-            }
-            ReconRules rules = {.tolerance_percent = s->tolerance_percent, .rounding = s->rounding, .today = s->today};
-            int nm = 0;
-            if (money_from_dec(&rules.tolerance_amount, s->tolerance_amount, c->cur, s->rounding, NULL) < 0 ||
-                recon_match(res, run->missing, &nm, &c->c, run->sched, n, items, cnt, &rules, err) < 0)
-                continue;
-            int64_t expected = 0, invoiced = 0, leak = 0;
-            for (int k = 0; k < n; k++) {
-                const ReconPeriod *pp = &run->sched[k];
-                if (pp->billing_date > s->today)
-                    break;
-                int64_t billed = 0;
-                for (int j = 0; j < cnt; j++)
-                    if (res[j].period == k)
-                        billed += items[j].billing_amount;
-                expected += pp->expected;
-                invoiced += billed;
-                if (pp->due_date < s->today && c->c.expects_billing && billed < pp->expected)
-                    leak += pp->expected - billed;
-            }
-            Leak *l = NULL;
-            for (int k = 0; k < nleaks && !l; k++)
-                if (strcmp(leaks[k].customer_id, c->customer_id) == 0 && strcmp(leaks[k].currency, c->cur->code) == 0)
-                    l = &leaks[k];
-            if (!l) {
-                if (nleaks == capl) {
-                    capl = capl ? capl * 2 : 64;
-                    Leak *m = realloc(leaks, sizeof *m * (size_t)capl);
-                    if (!m) {
-                        rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-                        break;
-                    }
-                    leaks = m;
-                }
-                l = &leaks[nleaks++];
-                *l = (Leak){.customer_id = arena_strdup(&keep, c->customer_id), .currency = c->cur->code};
-            }
-            l->contracts++;
-            l->missing += nm;
-            l->expected += expected;
-            l->invoiced += invoiced;
-            l->leakage += leak;
-        }
-        free(lr.items);
-        free(lr.owner);
-        run_end(run);
-        arena_free(&a);
-        if (rc < 0 || nc < CHUNK_CONTRACTS)
-            break;
-        memcpy(after, cs ? cs[nc - 1].id : ZERO_UUID, sizeof after);
-    }
-    free(res);
-    free(run);
-    if (rc == 0) {
-        /* largest leakage first */
-        for (int i = 1; i < nleaks; i++)
-            for (int j = i; j > 0 && leaks[j].leakage > leaks[j - 1].leakage; j--) {
-                Leak t = leaks[j];
-                leaks[j] = leaks[j - 1];
-                leaks[j - 1] = t;
-            }
-        json_t *data = json_array();
-        for (int i = 0; i < nleaks && rc == 0; i++) {
-            const Currency *cur = currency_find(leaks[i].currency);
-            Value p[1] = {val_text(leaks[i].customer_id)};
-            Rows r;
-            json_t *name = json_null();
-            rc = store_query(ctx->conn, &r, "SELECT name FROM customers WHERE tenant_id = $1 AND id = $2", p, 1, err);
-            if (rc == 0) {
-                if (rows_next(&r)) {
-                    Value v = rows_get(&r, 0);
-                    json_decref(name);
-                    name = json_stringn(v.s, v.len);
-                }
-                rows_close(&r);
-            }
-            json_array_append_new(
-                data, json_pack("{s:s, s:o, s:s, s:i, s:o, s:o, s:o, s:i}", "customer_id", leaks[i].customer_id,
-                                "customer_name", name, "currency", leaks[i].currency, "contracts", leaks[i].contracts,
-                                "expected_to_date", jmoney(leaks[i].expected, cur), "invoiced_to_date",
-                                jmoney(leaks[i].invoiced, cur), "leakage", jmoney(leaks[i].leakage, cur),
-                                "missing_periods", leaks[i].missing));
-        }
-        *out = json_pack("{s:o, s:s, s:o}", "as_of", jdate(s->today), "source", invoice_source->name, "data", data);
-        if (rc == 0 && !*out)
-            rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    }
-    free(leaks);
-    arena_free(&keep);
     return rc;
 }
 

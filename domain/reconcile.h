@@ -22,6 +22,7 @@ typedef struct ReconSettings {
     int level[RK__COUNT];             /* 0 none, 1 info, 2 warning, 3 critical */
     Rounding rounding;
     Date today;
+    bool full;                        /* compare every stored row, ignoring the per-contract digests */
 } ReconSettings;
 
 typedef struct ReconStats {
@@ -49,8 +50,6 @@ int  recon_match_unlinked(Ctx *ctx, const ReconSettings *s, const char *record_i
 typedef int (*ReconCheckpoint)(Ctx *ctx, void *arg, Error *err);
 int  recon_match_tenant(Ctx *ctx, const ReconSettings *s, ReconStats *st, ReconCheckpoint checkpoint, void *arg,
                         Error *err);
-/* Keeps a record's result and alerts with its contract when the record moves (link, relink, unlink). */
-int  recon_move_record(Ctx *ctx, const char *record_id, const char *contract_id, Error *err);
 /* Closes the results and alerts of a contract being deleted. */
 int  recon_close_contract(Ctx *ctx, const char *contract_id, Error *err);
 

@@ -29,7 +29,7 @@ static const Field result_fields[] = {
     F_MONEY("expected_amount", "currency", READONLY),
     F_MONEY("billed_amount", "currency", READONLY),
     F_MONEY("amount_difference", "currency", READONLY, .doc = "billed - expected"),
-    F_DATE("period_start", READONLY | FILTER | SORT),
+    F_DATE("period_start", READONLY, .doc = "The scheduled period the record was matched against"),
     F_DATE("period_end", READONLY),
     F_BOOL("is_resolved", READONLY | FILTER, .doc = "A matched result needs nothing and counts as resolved"),
     F_ENUM("resolution", resolutions, READONLY | FILTER),
@@ -37,7 +37,7 @@ static const Field result_fields[] = {
     F_REF("resolved_by", "users", READONLY),
     F_TS("resolved_at", READONLY),
     F_TEXT("fingerprint", 16, INTERNAL, .doc = "Hash of what matching found, to write only what changed"),
-    F_TS("matched_at", READONLY | SORT, .doc = "When matching last changed the result"),
+    F_TS("matched_at", READONLY, .doc = "When matching last changed the result"),
 };
 
 RESOURCE(matching_results) {
@@ -108,4 +108,18 @@ RESOURCE(reconciliation_settings) {
     .internal = true,
     .audited = true,
     .read = ROLE_USER, .write = ROLE_ADMIN,
+};
+
+static const Field state_fields[] = {
+    F_REF("contract_id", "contracts", REQUIRED | UNIQUE_TENANT),
+    F_TEXT("digest", 16, REQUIRED, .doc = "Hash of what matching wanted for the contract when it last wrote"),
+};
+
+RESOURCE(matching_state) {
+    .name = "matching_state",
+    .doc = "Per contract, a digest of what matching last wanted: an unchanged contract is not re-read row by row",
+    .fields = state_fields,
+    .nfields = COUNT(state_fields),
+    .internal = true,
+    .read = ROLE_ADMIN, .write = ROLE_ADMIN,
 };
