@@ -42,7 +42,7 @@ static void usage(FILE *f)
           "  audit verify [--tenant SLUG]   check the audit hash chains; exit 1 naming the first broken row\n"
           "  jobs run   run the daily jobs that are due now (the server does this every minute)\n"
           "  tenant list | activate SLUG --plan P [--months N] | suspend SLUG | resume SLUG   (operator)\n"
-          "  reconcile --tenant SLUG [--date YYYY-MM-DD] [--daily]   match a tenant's bills against its contracts now\n"
+          "  reconcile --tenant SLUG [--date YYYY-MM-DD] [--daily] [--full]   match a tenant's bills against its contracts now\n"
           "\n"
           "options (and environment variables):\n"
           "  --db URL            sqlite:FILE or postgres://user:pass@host:port/db   (REMIT_DB)\n"

@@ -1,9 +1,11 @@
-/* cli/reconcile.c — `remit reconcile --tenant SLUG|ID [--date YYYY-MM-DD] [--daily]`:
+/* cli/reconcile.c — `remit reconcile --tenant SLUG|ID [--date YYYY-MM-DD] [--daily] [--full]`:
  * matches every contract and the unlinked queue of one tenant now, outside
  * any request (large tenants, after changing the tolerance, benchmarks);
  * --daily runs the whole daily job's work instead (expiry, alerts, linking,
  * matching, file sweep). --date matches "as of" that date (the clock is
- * moved for this process only). Prints what changed and how long it took.
+ * moved for this process only). --full ignores the per-contract digests and
+ * compares every stored result and alert (after a change of the matching code,
+ * or to check). Prints what changed and how long it took.
  * Exports cmd_reconcile.
  *
  * Transactions: the work is committed every CHECKPOINT_CHUNKS chunks of
@@ -25,7 +27,7 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: remit reconcile --tenant SLUG|ID [--date YYYY-MM-DD] [--daily]\n");
+    fprintf(stderr, "usage: remit reconcile --tenant SLUG|ID [--date YYYY-MM-DD] [--daily] [--full]\n");
     return 2;
 }
 
@@ -72,7 +74,7 @@ static int find_tenant(Conn *c, const char *key, char id[40], char zone[64], cha
 int cmd_reconcile(const CliOpts *o)
 {
     const char *tenant = NULL, *date = NULL;
-    bool daily = false;
+    bool daily = false, full = false;
     for (int i = 0; i < o->nrest; i++) {
         if (strcmp(o->rest[i], "--tenant") == 0 && i + 1 < o->nrest)
             tenant = o->rest[++i];
@@ -80,6 +82,8 @@ int cmd_reconcile(const CliOpts *o)
             date = o->rest[++i];
         else if (strcmp(o->rest[i], "--daily") == 0)
             daily = true;
+        else if (strcmp(o->rest[i], "--full") == 0)
+            full = true;
         else
             return usage();
     }
@@ -136,6 +140,7 @@ int cmd_reconcile(const CliOpts *o)
         } else {
             ReconSettings set;
             rc = recon_settings_load(&ctx, &set, &e);
+            set.full = full;
             if (rc == 0)
                 rc = recon_match_tenant(&ctx, &set, &st, checkpoint, &cp, &e);
         }
