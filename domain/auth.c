@@ -664,6 +664,7 @@ int auth_load_session(Ctx *ctx, const char *session_id, Error *err)
     ctx->user_email = arena_strndup(ctx->arena, email.s, email.len);
     ctx->currency = arena_strndup(ctx->arena, cur.s, cur.len);
     ctx->timezone = arena_strndup(ctx->arena, tz.s, tz.len);
+    snprintf(ctx->session_id, sizeof ctx->session_id, "%s", session_id);
     rows_close(&r);
     return 0;
 }
