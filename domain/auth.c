@@ -24,6 +24,7 @@
 #include "core/id.h"
 #include "core/log.h"
 #include "core/money.h"
+#include "domain/usermail.h"
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
@@ -385,6 +386,9 @@ int auth_signup(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
     snprintf(ctx->user_id, sizeof ctx->user_id, "%s", user_id);
     ctx->role = ROLE_ADMIN;
     ctx->role_name = "admin";
+    rc = usermail_send(ctx, TOKEN_VERIFY, user_id, err);   /* verify the address (domain/verify.c) */
+    if (rc < 0)
+        goto rollback;
     rc = open_session(ctx, user_id, out, err);
     if (rc < 0)
         goto rollback;

@@ -6,4 +6,6 @@
 void domain_init(void)
 {
     customers_init();
+    password_init();
+    verify_init();
 }
