@@ -6,6 +6,7 @@
 void domain_init(void)
 {
     customers_init();
+    sessions_init();
     password_init();
     verify_init();
 }

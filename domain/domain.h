@@ -8,6 +8,7 @@ void domain_init(void);
 /* One per module (domain/<module>.c). */
 void customers_init(void);
 /* Identity (issue 3): sessions, mailed tokens, user management, privacy export, settings. */
+void sessions_init(void);
 void password_init(void);
 void verify_init(void);
 
