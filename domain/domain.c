@@ -9,4 +9,5 @@ void domain_init(void)
     sessions_init();
     password_init();
     verify_init();
+    users_init();
 }

@@ -11,5 +11,6 @@ void customers_init(void);
 void sessions_init(void);
 void password_init(void);
 void verify_init(void);
+void users_init(void);
 
 #endif
