@@ -10,4 +10,5 @@ void domain_init(void)
     password_init();
     verify_init();
     users_init();
+    export_init();
 }

@@ -12,5 +12,6 @@ void sessions_init(void);
 void password_init(void);
 void verify_init(void);
 void users_init(void);
+void export_init(void);
 
 #endif
