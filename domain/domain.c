@@ -11,4 +11,5 @@ void domain_init(void)
     verify_init();
     users_init();
     export_init();
+    settings_init();
 }

@@ -13,5 +13,6 @@ void password_init(void);
 void verify_init(void);
 void users_init(void);
 void export_init(void);
+void settings_init(void);
 
 #endif
