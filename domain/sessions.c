@@ -138,7 +138,7 @@ static int revoke_session(Ctx *ctx, const ActionIn *in, ActionResult *out, Error
     Row old, nw;
     int rc = crud_get(ctx, t, in->params[0], true, &old, err);
     if (rc < 0)
-        return rc;
+        return err->code == ERR_NOT_FOUND ? err_set(err, ERR_NOT_FOUND, NULL, "no such session") : rc;
     const char *owner = row_text(&old, "user_id");
     bool own = owner && strcmp(owner, ctx->user_id) == 0;
     if (!own && !is_admin(ctx))
