@@ -105,7 +105,7 @@ int seal_decrypt(Arena *a, const char *context, const char *sealed, char **out, 
     if (!have_key)
         return no_key(err);
     if (!sealed || strncmp(sealed, "v1.", 3) != 0 || strlen(sealed) < 12 || sealed[11] != '.')
-        return err_set(err, ERR_INTERNAL, NULL, "a sealed value is not in a known format");
+        return err_set(err, ERR_STATE, NULL, "the stored secret is not in a known format; write it again");
     if (memcmp(sealed + 3, key_id, 8) != 0) {
         int rc = err_set(err, ERR_UNAVAILABLE, NULL, "a secret was sealed under another key (key id %.8s)", sealed + 3);
         err_hint(err, "start the server with the REMIT_SETTINGS_KEY the secret was stored with");
@@ -119,7 +119,7 @@ int seal_decrypt(Arena *a, const char *context, const char *sealed, char **out, 
     long n = id_b64url_decode(box, cap, b64, strlen(b64));
     if (n < (long)(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)) {
         free(box);
-        return err_set(err, ERR_INTERNAL, NULL, "a sealed value is truncated");
+        return err_set(err, ERR_STATE, NULL, "the stored secret is truncated; write it again");
     }
     size_t plen = (size_t)n - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
     char *plain = arena_alloc(a, plen + 1);
@@ -129,9 +129,10 @@ int seal_decrypt(Arena *a, const char *context, const char *sealed, char **out, 
                                                    (size_t)n - crypto_secretbox_NONCEBYTES, box, k) != 0;
     sodium_memzero(k, sizeof k);
     free(box);
-    if (bad)
-        return err_set(err, plain ? ERR_INTERNAL : ERR_UNAVAILABLE, NULL,
-                       plain ? "a sealed value does not open: altered, or moved from another row" : "out of memory");
+    if (bad && !plain)
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    if (bad)   /* the MAC failed: altered, or copied from another row or tenant (the subkey differs) */
+        return err_set(err, ERR_STATE, NULL, "the stored secret does not open (altered or moved); write it again");
     plain[plen] = '\0';
     *out = plain;
     *len = plen;

@@ -7,7 +7,9 @@
  * copied to another row or tenant does not open. Text form:
  *   "v1." + key id (first 8 hex of SHA-256(master)) + "." + base64url(nonce[24] | box)
  * Without a key, sealing is refused (ERR_UNAVAILABLE with a hint) and nothing
- * secret is ever stored in clear.
+ * secret is ever stored in clear. A sealed text that does not open (altered,
+ * copied from another row, truncated) is ERR_STATE: the fix is to write the
+ * secret again; one sealed under another key is ERR_UNAVAILABLE (server setup).
  */
 #ifndef REMIT_DOMAIN_SEAL_H
 #define REMIT_DOMAIN_SEAL_H
