@@ -40,11 +40,11 @@ static const char *base(void)
     return b;
 }
 
-long idt_call_at(const char *url, json_t **out, const char *method, const char *path, const char *token,
-                 const char *body)
+static long call(const char *url, json_t **out, const char *method, const char *path, const char *token,
+                 const char *extra, const char *body)
 {
     char iph[96], auth[400];
-    const char *hdrs[3];
+    const char *hdrs[4];
     int n = 0;
     snprintf(iph, sizeof iph, "X-Remit-Test-Ip: %s", ip);
     hdrs[n++] = iph;
@@ -52,6 +52,8 @@ long idt_call_at(const char *url, json_t **out, const char *method, const char *
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
         hdrs[n++] = auth;
     }
+    if (extra)
+        hdrs[n++] = extra;
     hdrs[n] = NULL;
     HttpResult r;
     int rc = http_call(&r, url, method, path, hdrs, body);
@@ -63,9 +65,21 @@ long idt_call_at(const char *url, json_t **out, const char *method, const char *
     return status;
 }
 
+long idt_call_at(const char *url, json_t **out, const char *method, const char *path, const char *token,
+                 const char *body)
+{
+    return call(url, out, method, path, token, NULL, body);
+}
+
 long idt_call(json_t **out, const char *method, const char *path, const char *token, const char *body)
 {
-    return idt_call_at(base(), out, method, path, token, body);
+    return call(base(), out, method, path, token, NULL, body);
+}
+
+long idt_call_hdr(json_t **out, const char *method, const char *path, const char *token, const char *header,
+                  const char *body)
+{
+    return call(base(), out, method, path, token, header, body);
 }
 
 long idt_callf(json_t **out, const char *method, const char *path, const char *token, const char *fmt, ...)

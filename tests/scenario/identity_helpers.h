@@ -21,6 +21,9 @@ const char *idt_run(void);
 long idt_call(json_t **out, const char *method, const char *path, const char *token, const char *body);
 long idt_callf(json_t **out, const char *method, const char *path, const char *token, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The same with one more header ("Idempotency-Key: k1"). */
+long idt_call_hdr(json_t **out, const char *method, const char *path, const char *token, const char *header,
+                  const char *body);
 /* The same against another server's base URL. */
 long idt_call_at(const char *base, json_t **out, const char *method, const char *path, const char *token,
                  const char *body);
