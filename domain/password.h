@@ -7,4 +7,8 @@
 /* 8 to 256 characters; ERR_REQUIRED / ERR_INVALID / ERR_RANGE on field "password". */
 int password_check(const char *password, Error *err);
 
+/* Stops the worker that mails password reset links (domain/password.c); call before the Store
+ * closes. Requests still queued are dropped (logged). */
+void password_stop(void);
+
 #endif
