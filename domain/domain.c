@@ -6,6 +6,10 @@
 void domain_init(void)
 {
     customers_init();
+    audit_init();
+    permissions_init();
+    apikeys_init();
+    subscription_init();
     sessions_init();
     password_init();
     verify_init();
