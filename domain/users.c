@@ -19,9 +19,11 @@
  * (409). Deleting anonymises the row first — email becomes
  * deleted-<id>@anonymized.invalid, names, phone, position, avatar, last
  * sign-in IP, time zone and language become null, the password unusable —
- * revokes the user's sessions and erases their IP and user agent, removes
- * the login_emails row and the user's one-time tokens, and redacts the mails
- * addressed to them in the outbox. The audit trail is never rewritten (legal
+ * revokes the user's sessions and erases their IP and user agent, gives
+ * their sign-in attempts (login_attempts) the anonymised email and erases
+ * the IP and user agent there too, removes the login_emails row and the
+ * user's one-time tokens, and redacts the mails addressed to them in the
+ * outbox. The audit trail is never rewritten (legal
  * retention): earlier audit rows keep what they recorded, and the
  * anonymisation itself is audited as action "anonymize" with the new values
  * only, so it does not copy the personal data into a new row.
@@ -231,6 +233,13 @@ static int anonymise(Ctx *ctx, const Table *t, const Row *old, Error *err)
         Value g[2] = {val_text(ctx->tenant_id), val_text(id)};
         rc = store_exec_global(ctx->conn, "DELETE FROM login_emails WHERE tenant_id = $1 AND user_id = $2", g, 2, NULL,
                                err);
+    }
+    if (rc == 0) {   /* the sign-in log keeps the attempts, not who made them */
+        Value l[3] = {val_text(email), val_text(id), row_get(old, "email")};
+        rc = store_exec(ctx->conn,
+                        "UPDATE login_attempts SET email = $2, ip_address = NULL, user_agent = NULL"
+                        " WHERE tenant_id = $1 AND (user_id = $3 OR (user_id IS NULL AND email = $4))",
+                        l, 3, NULL, err);
     }
     if (rc == 0)
         rc = store_exec(ctx->conn, "DELETE FROM password_reset_tokens WHERE tenant_id = $1 AND user_id = $2", u, 1,

@@ -71,28 +71,22 @@ static void populate(Tenant *t, const char *tag)
     idt_wait_mails(t->clerk_email, "auth.password_reset", 1);
 }
 
-Test(identity_export, the_export_holds_every_table_of_its_tenant_and_nothing_of_another)
+/* A SQL answer, one value per line, as a list. */
+typedef struct Lines { char *buf; const char *p; } Lines;
+static bool next_line(Lines *l, char *out, size_t cap)
 {
-    idt_use_ip("10.39.1.1");
-    Tenant a, b;
-    populate(&a, "ta");
-    populate(&b, "tb");
+    if (!*l->p)
+        return false;
+    size_t n = strcspn(l->p, "\n");
+    snprintf(out, cap, "%.*s", (int)n, l->p);
+    l->p += n + (l->p[n] == '\n');
+    return true;
+}
 
-    HttpResult r;
-    char auth[400];
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", a.admin.token);
-    const char *hdrs[] = {auth, "X-Remit-Test-Ip: 10.39.1.1", NULL};
-    cr_assert_eq(http_call(&r, getenv("REMIT_TEST_BASE"), "GET", "/api/v1/tenant/export", hdrs, NULL), 0);
-    cr_assert_eq(r.status, 200, "%s", r.body);
-    cr_assert_not_null(r.json, "the export is JSON: %s", r.error);
-    const char *text = r.body;
-    cr_assert_str_eq(idt_str(r.json, "format"), "remit-export-1");
-    cr_assert_str_eq(idt_str(r.json, "tenant.id"), a.admin.tenant_id);
-    json_t *tables = json_object_get(r.json, "tables");
-
-    /* the registry's tenant tables, as the database has them */
-    int ntables = 0, nonempty = 0;
-    char *list = idt_is_postgres()
+/* The registry's tenant tables, as the database has them. */
+static char *tenant_tables(void)
+{
+    return idt_is_postgres()
                ? idt_sql("SELECT c.table_name FROM information_schema.columns c"
                          " JOIN information_schema.columns i ON i.table_schema = c.table_schema"
                          " AND i.table_name = c.table_name AND i.column_name = 'id'"
@@ -100,63 +94,112 @@ Test(identity_export, the_export_holds_every_table_of_its_tenant_and_nothing_of_
                : idt_sql("SELECT m.name FROM sqlite_master m WHERE m.type = 'table'"
                          " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'tenant_id')"
                          " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'id') ORDER BY 1");
-    const char *p = list;
-    while (*p) {
-        size_t n = strcspn(p, "\n");
-        char name[128];
-        snprintf(name, sizeof name, "%.*s", (int)n, p);
-        p += n + (p[n] == '\n');
+}
+
+/* Fetches the export with `token` and checks it against the database: for every tenant table,
+ * exactly the tenant's ids in id order; no id of any other tenant's row, and no other tenant's
+ * id, anywhere in the text; no secret field. Returns the parsed export (json_decref it) and the
+ * number of non-empty tables. */
+static json_t *check_export(const char *token, const char *tenant_id, int *nonempty)
+{
+    HttpResult r;
+    char auth[400];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    const char *hdrs[] = {auth, "X-Remit-Test-Ip: 10.39.1.1", NULL};
+    cr_assert_eq(http_call(&r, getenv("REMIT_TEST_BASE"), "GET", "/api/v1/tenant/export", hdrs, NULL), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_not_null(r.json, "the export is JSON: %s", r.error);
+    const char *text = r.body;
+    cr_assert_str_eq(idt_str(r.json, "format"), "remit-export-1");
+    cr_assert_str_eq(idt_str(r.json, "tenant.id"), tenant_id);
+    json_t *tables = json_object_get(r.json, "tables");
+    int ntables = 0;
+    *nonempty = 0;
+    Lines names = {tenant_tables(), NULL};
+    names.p = names.buf;
+    char name[128];
+    while (next_line(&names, name, sizeof name)) {
         ntables++;
         json_t *rows = json_object_get(tables, name);
         cr_assert(json_is_array(rows), "the export has no \"%s\" table", name);
-        /* exactly the tenant's ids, in id order */
-        char *ids = idt_sql("SELECT id FROM %s WHERE tenant_id = '%s' ORDER BY id", name, a.admin.tenant_id);
-        size_t want = *ids ? 1 : 0;
-        for (const char *q = ids; *q; q++)
-            want += *q == '\n';
-        cr_assert_eq(json_array_size(rows), want, "%s: %zu rows exported, %zu in the database", name,
-                     json_array_size(rows), want);
-        const char *q = ids;
-        for (size_t i = 0; i < want; i++) {
-            size_t m = strcspn(q, "\n");
+        Lines ids = {idt_sql("SELECT id FROM %s WHERE tenant_id = '%s' ORDER BY id", name, tenant_id), NULL};
+        ids.p = ids.buf;
+        char id[64];
+        size_t i = 0;
+        while (next_line(&ids, id, sizeof id)) {
             const char *got = idt_str(json_array_get(rows, i), "id");
-            cr_assert(got && strlen(got) == m && strncmp(got, q, m) == 0, "%s row %zu: %.*s expected, %s exported",
-                      name, i, (int)m, q, got ? got : "(none)");
-            q += m + (q[m] == '\n');
+            cr_assert(got && strcmp(got, id) == 0, "%s row %zu: %s expected, %s exported", name, i, id,
+                      got ? got : "(none)");
+            i++;
         }
-        nonempty += want > 0;
-        free(ids);
-        /* nothing of the other tenant */
-        char *other = idt_sql("SELECT id FROM %s WHERE tenant_id = '%s'", name, b.admin.tenant_id);
-        const char *o = other;
-        while (*o) {
-            size_t m = strcspn(o, "\n");
-            char id[64];
-            snprintf(id, sizeof id, "%.*s", (int)m, o);
-            cr_assert_null(strstr(text, id), "%s: tenant B's row %s is in tenant A's export", name, id);
-            o += m + (o[m] == '\n');
-        }
-        free(other);
+        cr_assert_eq(json_array_size(rows), i, "%s: %zu rows exported, %zu in the database", name,
+                     json_array_size(rows), i);
+        *nonempty += i > 0;
+        free(ids.buf);
+        Lines other = {idt_sql("SELECT id FROM %s WHERE tenant_id <> '%s'", name, tenant_id), NULL};
+        other.p = other.buf;
+        while (next_line(&other, id, sizeof id))
+            cr_assert_null(strstr(text, id), "%s: another tenant's row %s is in the export", name, id);
+        free(other.buf);
     }
-    free(list);
+    free(names.buf);
     cr_assert_eq((int)json_object_size(tables), ntables, "the export has %zu tables, the database %d",
                  json_object_size(tables), ntables);
+    Lines tenants = {idt_sql("SELECT id FROM tenants WHERE id <> '%s'", tenant_id), NULL};
+    tenants.p = tenants.buf;
+    char id[64];
+    while (next_line(&tenants, id, sizeof id))
+        cr_assert_null(strstr(text, id), "another tenant's id %s is in the export", id);
+    free(tenants.buf);
+    static const char *const secret_fields[] = {"\"password_hash\"", "\"token_hash\"", "\"refresh_token_hash\"",
+                                                "\"previous_token_hash\"", "\"encrypted_value\"", "\"key_hash\""};
+    for (size_t k = 0; k < sizeof secret_fields / sizeof secret_fields[0]; k++)
+        cr_assert_null(strstr(text, secret_fields[k]), "secret field %s exported", secret_fields[k]);
+    json_t *out = json_incref(r.json);
+    http_result_free(&r);
+    return out;
+}
+
+Test(identity_export, the_export_holds_every_table_of_its_tenant_and_nothing_of_another)
+{
+    idt_use_ip("10.39.1.1");
+    Tenant a, b;
+    populate(&a, "ta");
+    populate(&b, "tb");
+    int nonempty = 0;
+    json_t *ex = check_export(a.admin.token, a.admin.tenant_id, &nonempty);
+    char *text = json_dumps(ex, JSON_COMPACT);
+    json_t *tables = json_object_get(ex, "tables");
     cr_assert_geq(nonempty, 10, "the scenario filled most tables (%d non-empty)", nonempty);
     static const char *const filled[] = {"users", "sessions", "customers", "contacts", "system_settings", "audit_logs",
                                          "outbox", "email_verifications", "password_reset_tokens", "idempotency_keys"};
     for (size_t i = 0; i < sizeof filled / sizeof filled[0]; i++)
         cr_assert_gt(json_array_size(json_object_get(tables, filled[i])), 0, "%s is empty", filled[i]);
-
-    cr_assert_null(strstr(text, b.admin.tenant_id), "tenant B's id");
     cr_assert_null(strstr(text, b.admin_email), "tenant B's admin email");
     cr_assert_null(strstr(text, b.clerk_email), "tenant B's clerk email");
     cr_assert_null(strstr(text, b.secret), "tenant B's secret");
     cr_assert_null(strstr(text, a.secret), "a secret in clear");
-    static const char *const secret_fields[] = {"\"password_hash\"", "\"token_hash\"", "\"refresh_token_hash\"",
-                                                "\"previous_token_hash\"", "\"encrypted_value\""};
-    for (size_t i = 0; i < sizeof secret_fields / sizeof secret_fields[0]; i++)
-        cr_assert_null(strstr(text, secret_fields[i]), "secret field %s exported", secret_fields[i]);
     cr_assert(strstr(text, a.clerk_email), "tenant A's own data is there");
     cr_assert(strstr(text, "\"deleted_at\":\""), "soft-deleted rows are exported with their deleted_at");
-    http_result_free(&r);
+    free(text);
+    json_decref(ex);
+}
+
+Test(identity_export, the_demo_tenants_export_holds_its_rows_and_none_of_any_other_tenant)
+{
+    idt_use_ip("10.39.1.2");
+    const char *bin = getenv("REMIT_TEST_BIN"), *db = getenv("REMIT_TEST_DB"), *work = getenv("REMIT_TEST_WORK");
+    cr_assert(bin && db && work, "REMIT_TEST_BIN, REMIT_TEST_DB and REMIT_TEST_WORK are needed");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "REMIT_TEST_MODE=1 REMIT_LOG_LEVEL=error '%s' demo --db '%s' --data-dir '%s/demo-data'"
+             " > '%s/demo.out' 2>&1", bin, db, work, work);
+    cr_assert_eq(system(cmd), 0, "remit demo failed (see %s/demo.out)", work);
+    IdtAccount demo;
+    idt_login(&demo, "demo@remit.test", "remit-demo-2026", "demo");
+    int nonempty = 0;
+    json_t *ex = check_export(demo.token, demo.tenant_id, &nonempty);
+    json_t *tables = json_object_get(ex, "tables");
+    cr_assert_gt(json_array_size(json_object_get(tables, "customers")), 0, "the demo has customers");
+    cr_assert_gt(json_array_size(json_object_get(tables, "contacts")), 0, "and contacts");
+    json_decref(ex);
 }

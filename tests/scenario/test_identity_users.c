@@ -105,6 +105,15 @@ Test(identity_users, deleting_a_user_revokes_sessions_erases_client_data_and_rem
     n = idt_sql("SELECT count(*) FROM login_emails WHERE tenant_id = '%s' AND user_id = '%s'", admin.tenant_id, id);
     cr_assert_str_eq(n, "0");
     free(n);
+    /* the sign-in log keeps the attempts but not who made them */
+    n = idt_sql("SELECT count(*) FROM login_attempts WHERE tenant_id = '%s' AND (email = '%s' OR ip_address IS NOT NULL"
+                " AND user_id = '%s')",
+                admin.tenant_id, addr, id);
+    cr_assert_str_eq(n, "0");
+    free(n);
+    n = idt_sql("SELECT count(*) FROM login_attempts WHERE tenant_id = '%s' AND user_id = '%s'", admin.tenant_id, id);
+    cr_assert_str_eq(n, "2", "the two sign-ins are still counted");
+    free(n);
     n = idt_sql("SELECT (SELECT count(*) FROM password_reset_tokens WHERE tenant_id = '%s' AND user_id = '%s')"
                 " + (SELECT count(*) FROM email_verifications WHERE tenant_id = '%s' AND user_id = '%s')",
                 admin.tenant_id, id, admin.tenant_id, id);

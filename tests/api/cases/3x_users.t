@@ -20,7 +20,7 @@ POST /api/v1/users
 Location: /api/v1/users/{{manager_id=uuid}}
 
 {"id": "{{manager_id}}", "email": "manny-{{run_id}}@users.test", "first_name": "Manny", "last_name": null,
- "phone": "+91 98450 00000", "position": null, "avatar_url": null, "role": "manager", "email_verified": false,
+ "phone": "+91 98450 00000", "position": null, "avatar_url": null, "role": "manager", "role_id": null, "email_verified": false,
  "email_verified_at": null, "is_active": true, "last_login_at": null, "last_login_ip": null, "locked_until": null,
  "timezone": null, "language": null, "hourly_rate": null, "version": 1, "created_by": "{{admin_id}}",
  "created_at": "{{timestamp}}", "updated_at": "{{timestamp}}"}
@@ -216,7 +216,7 @@ GET /api/v1/users?order=created_at
 --- 200 partial
 {"data": [{"id": "{{admin_id}}"}, {"id": "{{manager_id}}"}], "next_cursor": null}
 
-=== the audit trail keeps the user's history: the failed sign-in, anonymisation and delete recorded, the creation untouched
+=== the audit trail keeps the user's history: anonymisation and delete recorded, the creation untouched
 GET /api/v1/audit_logs?entity_id={{invitee_id}}
 --- 200 partial
 {"data": [
@@ -225,8 +225,6 @@ GET /api/v1/audit_logs?entity_id={{invitee_id}}
   {"entity_type": "users", "entity_id": "{{invitee_id}}", "action": "anonymize", "user_id": "{{admin_id}}",
    "old_values": null,
    "new_values": {"email": "deleted-{{invitee_id}}@anonymized.invalid", "is_active": false, "role": "user"}},
-  {"entity_type": "users", "entity_id": "{{invitee_id}}", "action": "update", "user_id": null,
-   "old_values": {}, "new_values": {}, "changed_fields": []},
   {"entity_type": "users", "entity_id": "{{invitee_id}}", "action": "create", "user_id": "{{admin_id}}",
    "old_values": null,
    "new_values": {"email": "ivy-{{run_id}}@users.test", "first_name": "Ivy", "last_name": "Invitee"}}],
