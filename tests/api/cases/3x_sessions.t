@@ -262,3 +262,17 @@ Authorization: Bearer {{phone_token}}
    "revoked_reason": null, "version": 1, "created_by": "{{admin_id}}", "created_at": "{{timestamp}}",
    "updated_at": "{{timestamp}}", "current": true}],
  "next_cursor": null}
+
+=== the OpenAPI document lists the identity endpoints
+GET /api/v1/openapi.json
+--- 200 text
+"/api/v1/auth/sessions"
+"/api/v1/auth/sessions/{id}/revoke"
+"/api/v1/auth/sessions/revoke-others"
+"/api/v1/auth/password/forgot"
+"/api/v1/auth/password/reset"
+"/api/v1/auth/email/verify-request"
+"/api/v1/auth/email/verify"
+"/api/v1/tenant/export"
+"/api/v1/settings/public"
+"x-permission":"tenant.export"
