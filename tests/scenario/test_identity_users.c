@@ -236,3 +236,50 @@ Test(identity_users, two_admins_deleting_each_other_at_once_leave_one_admin)
         free(n);
     }
 }
+
+/* Everything the delete touches, as one text. */
+static char *user_state(const char *tenant, const char *id, const char *email)
+{
+    return idt_sql("SELECT u.email, COALESCE(u.first_name, '-'), COALESCE(u.phone, '-'), u.version,"
+                   " CASE WHEN u.deleted_at IS NULL THEN 0 ELSE 1 END,"
+                   " (SELECT count(*) FROM sessions s WHERE s.tenant_id = u.tenant_id AND s.user_id = u.id"
+                   "  AND s.is_active = %s AND s.ip_address IS NOT NULL),"
+                   " (SELECT count(*) FROM login_emails l WHERE l.tenant_id = u.tenant_id AND l.user_id = u.id),"
+                   " (SELECT count(*) FROM audit_logs a WHERE a.tenant_id = u.tenant_id AND a.entity_id = u.id),"
+                   " (SELECT count(*) FROM email_verifications v WHERE v.tenant_id = u.tenant_id AND v.user_id = u.id),"
+                   " (SELECT count(*) FROM login_attempts t WHERE t.tenant_id = u.tenant_id AND t.email = '%s')"
+                   " FROM users u WHERE u.tenant_id = '%s' AND u.id = '%s'",
+                   idt_is_postgres() ? "true" : "1", email, tenant, id);
+}
+
+Test(identity_users, a_delete_that_fails_at_any_statement_leaves_the_user_exactly_as_it_was)
+{
+    idt_use_ip("10.37.1.8");
+    IdtAccount admin, victim;
+    idt_signup(&admin, "Fault Co", email("fault-admin"), PW);
+    const char *addr = email("fault-user");
+    char id[40], path[200];
+    idt_create_user(&admin, addr, "user", "user password 12", id);
+    idt_login(&victim, addr, "user password 12", NULL);
+    snprintf(path, sizeof path, "/api/v1/users/%s", id);
+    char *before = user_state(admin.tenant_id, id, addr);
+    int nth;
+    long st = 0;
+    for (nth = 1; nth <= 80; nth++) {
+        char hdr[64];
+        snprintf(hdr, sizeof hdr, "X-Remit-Fault-Store: %d", nth);
+        st = idt_call_hdr(NULL, "DELETE", path, admin.token, hdr, NULL);
+        if (st == 204)
+            break;
+        cr_assert_eq(st, 503, "a failure at statement %d answers 503, got %ld", nth, st);
+        char *now = user_state(admin.tenant_id, id, addr);
+        cr_assert_str_eq(now, before, "a failure at statement %d changed something", nth);
+        free(now);
+    }
+    cr_assert_eq(st, 204, "the delete succeeds once no statement fails");
+    cr_assert_gt(nth, 10, "the delete runs many statements (%d), every one was failed once", nth);
+    free(before);
+    char *after = user_state(admin.tenant_id, id, addr);
+    cr_assert(strncmp(after, "deleted-", 8) == 0, "%s", after);
+    free(after);
+}
