@@ -244,3 +244,49 @@ Authorization:
 {"email": "ivy-{{run_id}}@users.test", "password": "ivy again 12"}
 --- 200 partial
 {"user": {"id": "{{ivy2_id}}"}}
+
+=== a custom role may manage users without being an admin
+POST /api/v1/roles
+
+{"name": "User managers {{run_id}}", "permissions": ["users.read", "users.write"]}
+--- 201 partial
+{"id": "{{role_id=uuid}}"}
+
+=== a user holding it
+POST /api/v1/users
+
+{"email": "hr-{{run_id}}@users.test", "role": "user", "role_id": "{{role_id}}", "password": "hr password 12"}
+--- 201 partial
+{"id": "{{hr_id=uuid}}", "role_id": "{{role_id}}"}
+
+=== signs in
+POST /api/v1/auth/login
+Authorization:
+
+{"email": "hr-{{run_id}}@users.test", "password": "hr password 12"}
+--- 200 partial
+{"access_token": "{{hr_token=string}}"}
+
+=== but cannot delete the last active admin
+DELETE /api/v1/users/{{admin_id}}
+Authorization: Bearer {{hr_token}}
+--- 409
+{"error": {"code": "conflict", "message": "the tenant's last active admin cannot be deleted"}}
+
+=== nor demote them
+PATCH /api/v1/users/{{admin_id}}
+Authorization: Bearer {{hr_token}}
+
+{"role": "user"}
+--- 409
+{"error": {"code": "conflict", "field": "role", "message": "the tenant's last active admin cannot be demoted or deactivated"}}
+
+=== and may delete an ordinary user
+DELETE /api/v1/users/{{ivy2_id}}
+Authorization: Bearer {{hr_token}}
+--- 204 empty
+
+=== the admin is untouched
+GET /api/v1/users/{{admin_id}}
+--- 200 partial
+{"role": "admin", "is_active": true, "email": "owner-{{run_id}}@users.test"}
