@@ -14,6 +14,9 @@
  * mails a verification link to the new address; deactivating a user revokes
  * their sessions; the last active admin cannot be demoted or deactivated (409).
  * "password" is refused on update: passwords change through the reset flow.
+ * Nobody grants more than they hold: giving the admin role takes a built-in
+ * admin, and giving a custom role (role_id) takes holding each of its
+ * permissions (403), so a custom role with users.write is not a way up.
  *
  * Delete (soft): an admin cannot delete themselves or the last active admin
  * (409). Deleting anonymises the row first — email becomes
@@ -47,6 +50,7 @@
 #include "model/audit.h"
 #include "model/codec.h"
 #include "model/crud.h"
+#include "model/perm.h"
 
 /* A hash nobody can match: argon2id of random bytes, so verification costs what a real one does. */
 static int unusable_password(Ctx *ctx, Row *row, bool mark_set, Error *err)
@@ -122,8 +126,52 @@ static bool text_differs(const Row *a, const Row *b, const char *field)
     return (x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0);
 }
 
+static bool is_builtin_admin(const Ctx *ctx)
+{
+    return ctx->role >= ROLE_ADMIN && !(ctx->auth && ctx->auth->permissions);
+}
+
+/* Nobody grants more than they hold: the admin role only by an admin, a custom role only by
+ * someone who holds each of its permissions (a custom role with users.write is not a way up). */
+static int check_grant(Ctx *ctx, const Row *row, const Row *old, Error *err)
+{
+    const char *role = row_text(row, "role");
+    bool to_admin = role && strcmp(role, "admin") == 0 && (!old || !row_text(old, "role") ||
+                                                            strcmp(row_text(old, "role"), "admin") != 0);
+    if (to_admin && !is_builtin_admin(ctx))
+        return err_set(err, ERR_FORBIDDEN, "role", "only an admin can give the admin role");
+    const char *role_id = row_text(row, "role_id");
+    if (!role_id || (old && !text_differs(row, old, "role_id")))
+        return 0;
+    Rows r;
+    Value p[1] = {val_text(role_id)};
+    int rc = store_query(ctx->conn, &r, "SELECT permissions FROM roles WHERE tenant_id = $1 AND id = $2", p, 1, err);
+    if (rc < 0)
+        return rc;
+    json_t *perms = NULL;
+    if (rows_next(&r)) {
+        Value v = rows_get(&r, 0);
+        if (v.kind == V_TEXT)
+            perms = json_loadb(v.s, v.len, 0, NULL);
+    }
+    rc = rows_error(&r, err);
+    rows_close(&r);
+    size_t i;
+    json_t *code;
+    json_array_foreach(perms, i, code) {
+        if (rc == 0 && json_is_string(code) && !perm_has(ctx, json_string_value(code), ROLE_ADMIN))
+            rc = err_set(err, ERR_FORBIDDEN, "role_id", "the role grants %s, which you do not hold",
+                         json_string_value(code));
+    }
+    json_decref(perms);
+    return rc;
+}
+
 static int users_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
+    int grc = check_grant(ctx, row, old, err);
+    if (grc < 0)
+        return grc;
     if (!old) {
         int c = table_col(t, "password_hash");
         if (!row->set[c])   /* an invitation: not marked set, so after_write knows */

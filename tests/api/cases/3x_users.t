@@ -290,3 +290,41 @@ Authorization: Bearer {{hr_token}}
 GET /api/v1/users/{{admin_id}}
 --- 200 partial
 {"role": "admin", "is_active": true, "email": "owner-{{run_id}}@users.test"}
+
+=== a custom role with users.write cannot make an admin
+POST /api/v1/users
+Authorization: Bearer {{hr_token}}
+
+{"email": "sneaky2-{{run_id}}@users.test", "role": "admin", "password": "sneaky pass 12"}
+--- 403
+{"error": {"code": "forbidden", "field": "role", "message": "only an admin can give the admin role"}}
+
+=== nor promote itself
+PATCH /api/v1/users/{{hr_id}}
+Authorization: Bearer {{hr_token}}
+
+{"role": "admin"}
+--- 403
+{"error": {"code": "forbidden", "field": "role", "message": "only an admin can give the admin role"}}
+
+=== a broader custom role exists
+POST /api/v1/roles
+
+{"name": "Billing {{run_id}}", "permissions": ["users.read", "customers.write"]}
+--- 201 partial
+{"id": "{{billing_role=uuid}}"}
+
+=== a custom role cannot hand out permissions it does not hold
+PATCH /api/v1/users/{{hr_id}}
+Authorization: Bearer {{hr_token}}
+
+{"role_id": "{{billing_role}}"}
+--- 403
+{"error": {"code": "forbidden", "field": "role_id", "message": "the role grants customers.write, which you do not hold"}}
+
+=== an admin can
+PATCH /api/v1/users/{{hr_id}}
+
+{"role_id": "{{billing_role}}"}
+--- 200 partial
+{"role_id": "{{billing_role}}"}
