@@ -75,6 +75,8 @@ static int list_sessions(Ctx *ctx, const ActionIn *in, ActionResult *out, Error 
     if (all && user_id)
         return err_set(err, ERR_BAD_QUERY, "user_id", "give either user_id or all=true, not both");
     bool own = !all && (!user_id || strcmp(user_id, ctx->user_id) == 0);
+    if (own && !ctx->user_id[0])
+        return err_set(err, ERR_STATE, NULL, "an API key has no sessions of its own; give user_id= or all=true");
     if (!own && !is_admin(ctx))
         return err_set(err, ERR_FORBIDDEN, NULL, "only admins may list other users' sessions");
     ListQuery q;

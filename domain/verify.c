@@ -25,6 +25,8 @@ static int verify_request(Ctx *ctx, const ActionIn *in, ActionResult *out, Error
         const char *key = json_object_iter_key(json_object_iter(in->body));
         return err_set(err, ERR_UNKNOWN_FIELD, key, "%s is not an accepted field", key);
     }
+    if (!ctx->user_id[0])
+        return err_set(err, ERR_STATE, NULL, "an API key has no email address to verify");
     Row u;
     int rc = crud_get(ctx, registry_find("users"), ctx->user_id, false, &u, err);
     if (rc < 0)

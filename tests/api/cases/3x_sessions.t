@@ -263,6 +263,38 @@ Authorization: Bearer {{phone_token}}
    "updated_at": "{{timestamp}}", "current": true}],
  "next_cursor": null}
 
+=== an admin API key
+POST /api/v1/api_keys
+Authorization: Bearer {{phone_token}}
+
+{"name": "sessions audit", "role": "admin"}
+--- 201 partial
+{"key": "{{api_key=string}}"}
+
+=== an API key has no sessions of its own
+GET /api/v1/auth/sessions
+Authorization: Bearer {{api_key}}
+--- 409
+{"error": {"code": "invalid_state", "message": "an API key has no sessions of its own; give user_id= or all=true"}}
+
+=== but an admin key lists a user's sessions
+GET /api/v1/auth/sessions?user_id={{admin_id}}
+Authorization: Bearer {{api_key}}
+--- 200 partial
+{"data": [{"id": "{{s4}}", "current": false}], "next_cursor": null}
+
+=== and cannot sign out "everywhere else"
+POST /api/v1/auth/sessions/revoke-others
+Authorization: Bearer {{api_key}}
+--- 409
+{"error": {"code": "invalid_state", "message": "this request does not run under a sign-in session"}}
+
+=== nor ask for an email verification
+POST /api/v1/auth/email/verify-request
+Authorization: Bearer {{api_key}}
+--- 409
+{"error": {"code": "invalid_state", "message": "an API key has no email address to verify"}}
+
 === the OpenAPI document lists the identity endpoints
 GET /api/v1/openapi.json
 --- 200 text
