@@ -7,6 +7,7 @@ void domain_init(void);
 
 /* One per module (domain/<module>.c). */
 void customers_init(void);
+void users_init(void);
 void audit_init(void);
 void permissions_init(void);
 void apikeys_init(void);
@@ -31,7 +32,6 @@ int subscription_activate(Ctx *ctx, const char *plan_code, int months, Error *er
 void sessions_init(void);
 void password_init(void);
 void verify_init(void);
-void users_init(void);
 void export_init(void);
 void settings_init(void);
 
