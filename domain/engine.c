@@ -327,6 +327,11 @@ static void describe(Text *t, const EngineCharge *l, const EngineInput *in)
     switch (l->kind) {
     case ENGINE_CHARGE_FIXED:
     case ENGINE_CHARGE_BUNDLE:
+        /* The days billed when they are one stretch, else the cycle. */
+        if (l->days_used > 0 && l->days_used == period_days(l->days_span)) {
+            a = day_s(l->days_span.start);
+            b = day_s(date_add_days(l->days_span.end, -1));
+        }
         put(t, "%s%s (%s), %s to %s", svc, l->kind == ENGINE_CHARGE_BUNDLE ? " bundle" : "", plan,
             a.s, b.s);
         if (l->days_used != l->days_in_period)
@@ -413,8 +418,12 @@ int engine_explain(EngineCharge *line, const EngineResult *res, const EngineInpu
             dec_s(res->exchange_rate_to_base).s, in->settings->base->code, cur->code);
     for (int i = 0; i < line->ndiscounts; i++) {
         const EngineDiscountApplied *d = &line->discounts[i];
-        put(&t, "; discount \"%s\" (%s, %s %s", or_dash(d->name), engine_scope_name(d->scope),
-            engine_discount_type_name(d->type), dec_s(d->value).s);
+        if (d->type == ENGINE_DISCOUNT_PERCENTAGE)
+            put(&t, "; discount \"%s\" (%s, %s%%", or_dash(d->name), engine_scope_name(d->scope),
+                dec_s(d->value).s);
+        else
+            put(&t, "; discount \"%s\" (%s, %s %s", or_dash(d->name), engine_scope_name(d->scope),
+                dec_s(d->value).s, in->settings->base->code);
         if (d->days_in_force != d->days)
             put(&t, ", in force %d of %d days", d->days_in_force, d->days);
         put(&t, ") -%s", money_s(d->amount, cur).s);

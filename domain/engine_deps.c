@@ -51,7 +51,8 @@ int engine_deps_add(EngineHeldService *out, size_t *nout, size_t cap, const Engi
         return err_set(err, ERR_REQUIRED, "service_id", "service_id is required");
     if (nheld > cap)
         return too_many(err);
-    memmove(out, held, nheld * sizeof *out);
+    if (nheld > 0)
+        memmove(out, held, nheld * sizeof *out);
     size_t n = nheld;
     long at = find(out, n, service_id);
     if (at >= 0) {
