@@ -322,6 +322,8 @@ typedef struct EngineBucketPlan {    /* bucket_plans */
     Frequency billing_period;        /* billing_period */
     Dec overage_rate;                /* overage_rate per hour */
     bool allow_rollover;             /* Remit addition: unused hours carry one period */
+    bool prorate_allowance;          /* Remit addition: a partial period gets a prorated
+                                      * allowance (default: the full allowance, as Alga PSA) */
 } EngineBucketPlan;
 
 typedef struct EngineBucketUsage {   /* bucket_usage rows already written */
@@ -483,7 +485,7 @@ typedef struct EngineSourceResult {  /* one per input time entry / usage record 
 typedef struct EngineBucketResult {  /* a bucket_usage row to insert or update */
     const char *bucket_plan_id, *customer_plan_id, *customer_id;
     Period period;
-    int64_t allowance_minutes;       /* total_hours x 60, prorated to the active days */
+    int64_t allowance_minutes;       /* total_hours x 60 (prorated if the bucket says so) */
     int64_t rollover_in_minutes;     /* unused allowance of the period before */
     int64_t used_minutes;            /* hours_used x 60 */
     int64_t overage_minutes;         /* overage_hours x 60 */

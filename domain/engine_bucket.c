@@ -7,9 +7,11 @@
  * like its plan's cycles). Each period that ends inside the invoice period
  * gets an EngineBucketResult (a bucket_usage row to write), with or without
  * time: an idle period still passes its unused hours on. Hours are counted in
- * minutes, exactly. The allowance is total_hours prorated to the days the
- * assignment is active in the period (unless the plan does not prorate);
- * rolled-over hours are used before the period's own allowance and expire
+ * minutes, exactly. The allowance is the full total_hours whenever the
+ * assignment is active some day of the period, as in Alga PSA (the hours are
+ * available from the start; a customer joining on the 20th gets them all), or
+ * total_hours prorated to the active days when the bucket says
+ * prorate_allowance; rolled-over hours are used before the period's own allowance and expire
  * after one period, so only the period's own unused allowance carries on:
  *   overage      = max(0, used - (allowance + rollover_in))
  *   rollover_out = allow_rollover ? max(0, allowance - max(0, used - rollover_in)) : 0
@@ -72,7 +74,8 @@ static const EngineCustomerPlan *find_cp(const EngineInput *in, const char *id)
     return NULL;
 }
 
-/* The allowance for cycle: total_hours x 60, prorated to the active days. */
+/* The allowance for cycle: total_hours x 60, in full when the assignment is
+ * active some day of it, prorated to those days when the bucket says so. */
 static int allowance(int64_t *out, const EngineInput *in, const EngineCustomerPlan *cp,
                      const EnginePlan *plan, const EngineBucketPlan *bp, Period cycle, Error *err)
 {
@@ -81,7 +84,7 @@ static int allowance(int64_t *out, const EngineInput *in, const EngineCustomerPl
     *out = 0;
     if (days == 0 || len == 0)
         return 0;
-    if (plan->no_proration)
+    if (!bp->prorate_allowance || plan->no_proration)
         days = len;
     __int128 num = (__int128)bp->total_hours.coef * 60 * days, den = len;
     for (int k = 0; k < bp->total_hours.scale; k++)

@@ -153,26 +153,33 @@ Test(buckets, an_idle_period_still_writes_its_bucket_usage_row)
     fx_fini(&f);
 }
 
-Test(buckets, allowance_is_prorated_to_the_days_the_plan_is_active)
+Test(buckets, the_full_allowance_is_available_from_the_first_day_unless_the_bucket_prorates_it)
 {
     static const struct {
         const char *start;
-        bool no_proration;
+        bool prorate, no_proration;
         int64_t allowance;
     } rows[] = {
-        {"2024-06-16", false, 300}, /* 15 of 30 days */
-        {"2024-06-11", false, 400},
-        {"2024-06-30", false, 20},
-        {"2024-06-16", true, 600},
+        {"2024-06-16", false, false, 600}, /* default: all 10 h, as Alga PSA */
+        {"2024-06-30", false, false, 600},
+        {"2024-06-16", true, false, 300},  /* prorated: 15 of 30 days */
+        {"2024-06-11", true, false, 400},
+        {"2024-06-30", true, false, 20},
+        {"2024-06-16", true, true, 600},   /* a plan that never prorates */
+        {"2024-07-01", true, false, -1},   /* not active in June: no row */
     };
     for (size_t i = 0; i < N(rows); i++) {
         Fx f;
-        retainer(&f, "2024-06-01", "2024-07-01", false);
+        retainer(&f, "2024-06-01", "2024-07-01", false)->prorate_allowance = rows[i].prorate;
         f.cps[0].start_date = DAY(rows[i].start);
         f.plans[0].no_proration = rows[i].no_proration;
         fx_rate_ok(&f);
-        cr_assert_eq(f.res.nbuckets, 1, "row %zu", i);
-        cr_expect_eq(f.res.buckets[0].allowance_minutes, rows[i].allowance, "row %zu", i);
+        if (rows[i].allowance < 0) {
+            cr_expect_eq(f.res.nbuckets, 0, "row %zu", i);
+        } else {
+            cr_assert_eq(f.res.nbuckets, 1, "row %zu", i);
+            cr_expect_eq(f.res.buckets[0].allowance_minutes, rows[i].allowance, "row %zu", i);
+        }
         fx_fini(&f);
     }
 }
