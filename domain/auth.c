@@ -98,6 +98,18 @@ static void make_access(char *out, size_t cap, const char *tenant, const char *s
     id_b64url_encode(out + 4, cap - 4, buf, sizeof buf);
 }
 
+void auth_csrf_token(char out[64], const char *session_id)
+{
+    unsigned char buf[64], mac[32];
+    size_t n = strlen(session_id);
+    if (n > 56)
+        n = 56;
+    memcpy(buf, "csrf", 4);
+    memcpy(buf + 4, session_id, n);
+    id_hmac_sha256(mac, secret_key, buf, 4 + n);
+    id_b64url_encode(out, 64, mac, sizeof mac);
+}
+
 int auth_decode_access(const char *token, Ctx *ctx, char session_id[40], Error *err)
 {
     unsigned char buf[PAYLOAD + MAC + 4];
