@@ -77,6 +77,8 @@ const char *engine_outcome_name(EngineOutcome v) { return PICK(outcome_names, v)
 
 bool engine_id_eq(const char *a, const char *b)
 {
+    if (a == b)
+        return true;
     if (!a || !b)
         return a == b;
     return strcmp(a, b) == 0;

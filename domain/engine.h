@@ -636,6 +636,58 @@ bool engine_assignment_covers(const EngineCustomerPlan *cp, Date d);
 const EngineCustomerPlan *engine_plan_winner(const EngineInput *in, const EngineService *service,
                                              Date d);
 
+/* The winner search of engine_plan_winner with the date-independent part done
+ * once per service: the assignments that could bill `service`, ranked by the
+ * precedence above; the winner on day d is then the first whose dates cover
+ * d. Used by the time and usage steps, which ask once per record. */
+typedef struct EngineCandidates {
+    const EngineCustomerPlan **cps;
+    const EnginePlan **plans;        /* each assignment's plan ... */
+    const EnginePlanService **ps;    /* ... and its plan_services row for the service */
+    Period *spans;
+    size_t n;
+} EngineCandidates;
+int engine_plan_candidates(EngineCandidates *out, const EngineInput *in,
+                           const EngineService *service, Arena *arena, Error *err);
+/* The index of the winner on day d in c, or -1. */
+long engine_candidates_winner(const EngineCandidates *c, Date d);
+
+/* engine_plan_candidates built on first use for each service of the input:
+ * engine_winner(&cp, &w, in, service, d, ...) answers what
+ * engine_plan_winner(in, service, d) answers, at the cost of a few integer
+ * comparisons per call. */
+typedef struct EngineWinners {
+    EngineCandidates *by_service; /* parallel to in->services */
+    unsigned char *built;
+} EngineWinners;
+int engine_winners_init(EngineWinners *w, const EngineInput *in, Arena *arena, Error *err);
+typedef struct EngineWinner {
+    const EngineCustomerPlan *cp;    /* NULL: no assignment bills the service that day */
+    const EnginePlan *plan;
+    const EnginePlanService *ps;
+} EngineWinner;
+int engine_winner(EngineWinner *out, EngineWinners *w, const EngineInput *in,
+                  const EngineService *service, Date d, Arena *arena, Error *err);
+
+/* in->services indexed by id (a small open-addressing hash table in the
+ * arena), for the steps that look a service up once per record. */
+typedef struct EngineServiceIndex {
+    const EngineService **slots;
+    size_t mask;
+} EngineServiceIndex;
+int engine_service_index_init(EngineServiceIndex *x, const EngineInput *in, Arena *arena,
+                              Error *err);
+const EngineService *engine_service_index_find(const EngineServiceIndex *x, const char *id);
+
+/* The last cycle computed, reused while the dates asked fall in it (records
+ * of one cycle come in runs). Zero-initialise before use. */
+typedef struct EngineCycleMemo {
+    const EngineCustomerPlan *cp;
+    Frequency f;
+    Period cycle;
+} EngineCycleMemo;
+Period engine_cycle_memo(EngineCycleMemo *m, const EngineCustomerPlan *cp, Frequency f, Date d);
+
 /* Refuses a new assignment that the existing ones make invalid: an end before
  * the start, an unknown plan, or a bucket plan overlapping in dates another
  * bucket assignment of the same customer that covers a common service

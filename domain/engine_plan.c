@@ -6,6 +6,8 @@
  * engine_find_bucket_plan, engine_find_user, engine_find_bundle,
  * engine_default_anchor, engine_anchor, engine_cycle,
  * engine_assignment_span, engine_assignment_covers, engine_plan_winner,
+ * engine_plan_candidates, engine_candidates_winner, engine_winners_init, engine_winner,
+ * engine_service_index_init, engine_service_index_find, engine_cycle_memo,
  * engine_check_assignment.
  *
  * Lookups are linear: an EngineInput holds one customer's rows (tens of
@@ -145,6 +147,21 @@ static int outranks(const Rank *a, const Rank *b)
     return c < 0 ? 1 : c > 0 ? -1 : 0;
 }
 
+static Rank rank_of(const EngineInput *in, const EngineCustomerPlan *cp,
+                    const EnginePlanService *ps, const EnginePlan *plan,
+                    const EngineService *service)
+{
+    (void)in;
+    return (Rank){
+        .bundle = service->type == ENGINE_SERVICE_FIXED && ps->bundle_id != NULL,
+        .category = cp->service_category != NULL,
+        .bucket = service->type == ENGINE_SERVICE_TIME && plan->type == ENGINE_PLAN_BUCKET,
+        .custom = plan->is_custom,
+        .start = cp->start_date,
+        .id = cp->id,
+    };
+}
+
 const EngineCustomerPlan *engine_plan_winner(const EngineInput *in, const EngineService *service,
                                              Date d)
 {
@@ -158,20 +175,154 @@ const EngineCustomerPlan *engine_plan_winner(const EngineInput *in, const Engine
         const EnginePlan *plan = ps ? engine_find_plan(in, cp->plan_id) : NULL;
         if (!plan)
             continue;
-        Rank r = {
-            .bundle = service->type == ENGINE_SERVICE_FIXED && ps->bundle_id != NULL,
-            .category = cp->service_category != NULL,
-            .bucket = service->type == ENGINE_SERVICE_TIME && plan->type == ENGINE_PLAN_BUCKET,
-            .custom = plan->is_custom,
-            .start = cp->start_date,
-            .id = cp->id,
-        };
+        Rank r = rank_of(in, cp, ps, plan, service);
         if (!best || outranks(&r, &br) > 0) {
             best = cp;
             br = r;
         }
     }
     return best;
+}
+
+int engine_plan_candidates(EngineCandidates *out, const EngineInput *in,
+                           const EngineService *service, Arena *arena, Error *err)
+{
+    size_t n = 0;
+    out->n = 0;
+    out->cps = NULL;
+    out->spans = NULL;
+    if (in->ncustomer_plans == 0)
+        return 0;
+    Rank *ranks = ARENA_ARRAY(arena, Rank, in->ncustomer_plans);
+    out->cps = ARENA_ARRAY(arena, const EngineCustomerPlan *, in->ncustomer_plans);
+    out->plans = ARENA_ARRAY(arena, const EnginePlan *, in->ncustomer_plans);
+    out->ps = ARENA_ARRAY(arena, const EnginePlanService *, in->ncustomer_plans);
+    out->spans = ARENA_ARRAY(arena, Period, in->ncustomer_plans);
+    if (!ranks || !out->cps || !out->plans || !out->ps || !out->spans)
+        return engine_oom(err);
+    for (size_t i = 0; i < in->ncustomer_plans; i++) {
+        const EngineCustomerPlan *cp = &in->customer_plans[i];
+        Period span = engine_assignment_span(cp);
+        if (!engine_is_customers(in, cp) || period_is_empty(span))
+            continue;
+        const EnginePlanService *ps = covers_service(in, cp, service);
+        const EnginePlan *plan = ps ? engine_find_plan(in, cp->plan_id) : NULL;
+        if (!plan)
+            continue;
+        /* Insertion in rank order, best first. */
+        Rank r = rank_of(in, cp, ps, plan, service);
+        size_t k = n++;
+        while (k > 0 && outranks(&r, &ranks[k - 1]) > 0) {
+            ranks[k] = ranks[k - 1];
+            out->cps[k] = out->cps[k - 1];
+            out->plans[k] = out->plans[k - 1];
+            out->ps[k] = out->ps[k - 1];
+            out->spans[k] = out->spans[k - 1];
+            k--;
+        }
+        ranks[k] = r;
+        out->cps[k] = cp;
+        out->plans[k] = plan;
+        out->ps[k] = ps;
+        out->spans[k] = span;
+    }
+    out->n = n;
+    return 0;
+}
+
+long engine_candidates_winner(const EngineCandidates *c, Date d)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (period_contains(c->spans[i], d))
+            return (long)i;
+    return -1;
+}
+
+int engine_winners_init(EngineWinners *w, const EngineInput *in, Arena *arena, Error *err)
+{
+    w->by_service = NULL;
+    w->built = NULL;
+    if (in->nservices == 0)
+        return 0;
+    w->by_service = ARENA_ARRAY(arena, EngineCandidates, in->nservices);
+    w->built = ARENA_ARRAY(arena, unsigned char, in->nservices);
+    return w->by_service && w->built ? 0 : engine_oom(err);
+}
+
+int engine_winner(EngineWinner *out, EngineWinners *w, const EngineInput *in,
+                  const EngineService *service, Date d, Arena *arena, Error *err)
+{
+    size_t i = (size_t)(service - in->services);
+    *out = (EngineWinner){0};
+    if (i >= in->nservices) { /* not one of in->services: no cache */
+        out->cp = engine_plan_winner(in, service, d);
+        out->plan = out->cp ? engine_find_plan(in, out->cp->plan_id) : NULL;
+        out->ps = out->cp ? engine_find_plan_service(in, out->cp->plan_id, service->id) : NULL;
+        return 0;
+    }
+    if (!w->built[i]) {
+        int rc = engine_plan_candidates(&w->by_service[i], in, service, arena, err);
+        if (rc < 0)
+            return rc;
+        w->built[i] = 1;
+    }
+    const EngineCandidates *c = &w->by_service[i];
+    long k = engine_candidates_winner(c, d);
+    if (k >= 0)
+        *out = (EngineWinner){c->cps[k], c->plans[k], c->ps[k]};
+    return 0;
+}
+
+/* FNV-1a: ids are UUIDs whose differences are at the end. */
+static uint64_t hash_id(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+int engine_service_index_init(EngineServiceIndex *x, const EngineInput *in, Arena *arena,
+                              Error *err)
+{
+    size_t cap = 8;
+    while (cap < in->nservices * 2)
+        cap *= 2;
+    x->mask = cap - 1;
+    x->slots = ARENA_ARRAY(arena, const EngineService *, cap);
+    if (!x->slots)
+        return engine_oom(err);
+    for (size_t i = 0; i < in->nservices; i++) {
+        const EngineService *s = &in->services[i];
+        if (!s->id)
+            continue;
+        size_t k = (size_t)hash_id(s->id) & x->mask;
+        while (x->slots[k] && !engine_id_eq(x->slots[k]->id, s->id))
+            k = (k + 1) & x->mask;
+        if (!x->slots[k]) /* the first row with an id wins, as engine_find_service */
+            x->slots[k] = s;
+    }
+    return 0;
+}
+
+const EngineService *engine_service_index_find(const EngineServiceIndex *x, const char *id)
+{
+    if (!id)
+        return NULL;
+    for (size_t k = (size_t)hash_id(id) & x->mask; x->slots[k]; k = (k + 1) & x->mask)
+        if (engine_id_eq(x->slots[k]->id, id))
+            return x->slots[k];
+    return NULL;
+}
+
+Period engine_cycle_memo(EngineCycleMemo *m, const EngineCustomerPlan *cp, Frequency f, Date d)
+{
+    if (m->cp != cp || m->f != f || !period_contains(m->cycle, d)) {
+        m->cp = cp;
+        m->f = f;
+        m->cycle = engine_cycle(cp, f, d);
+    }
+    return m->cycle;
 }
 
 /* Some service both assignments' plans cover (within their categories). */

@@ -130,8 +130,14 @@ int engine_time_charges(EngineResult *res, const EngineInput *in, Arena *arena, 
         return 0;
     Group *groups = ARENA_ARRAY(arena, Group, n);
     int *gi = ARENA_ARRAY(arena, int, n);
+    EngineWinners winners;
+    EngineServiceIndex services;
+    EngineCycleMemo memo = {0};
     if (!groups || !gi)
         return engine_oom(err);
+    if ((rc = engine_winners_init(&winners, in, arena, err)) < 0 ||
+        (rc = engine_service_index_init(&services, in, arena, err)) < 0)
+        return rc;
 
     for (size_t i = 0; i < n; i++) {
         const EngineTimeEntry *e = &in->time_entries[i];
@@ -140,18 +146,21 @@ int engine_time_charges(EngineResult *res, const EngineInput *in, Arena *arena, 
         gi[i] = -1;
         if (r->outcome != ENGINE_OUT_BILLED)
             continue;
-        const EngineService *svc = engine_find_service(in, e->service_id);
+        const EngineService *svc = engine_service_index_find(&services, e->service_id);
         if (!svc) {
             char field[64];
             snprintf(field, sizeof field, "time_entries[%zu].service_id", i);
             return err_set(err, ERR_INVALID, field, "time entry names an unknown service");
         }
-        const EngineCustomerPlan *cp = engine_plan_winner(in, svc, e->work_date);
+        EngineWinner w;
+        if ((rc = engine_winner(&w, &winners, in, svc, e->work_date, arena, err)) < 0)
+            return rc;
+        const EngineCustomerPlan *cp = w.cp;
+        const EnginePlan *plan = w.plan;
         if (!cp) {
             r->outcome = ENGINE_OUT_NO_PLAN;
             continue;
         }
-        const EnginePlan *plan = engine_find_plan(in, cp->plan_id);
         r->customer_plan_id = cp->id;
         EngineStatusKind st = engine_status_on(in, cp->plan_id, svc->id, e->work_date);
         if (st != ENGINE_STATUS_ACTIVE) {
@@ -164,7 +173,8 @@ int engine_time_charges(EngineResult *res, const EngineInput *in, Arena *arena, 
         }
         const EngineBucketPlan *bp =
             plan->type == ENGINE_PLAN_BUCKET ? engine_find_bucket_plan(in, plan->id) : NULL;
-        r->cycle = engine_cycle(cp, bp ? bp->billing_period : plan->frequency, e->work_date);
+        r->cycle = engine_cycle_memo(&memo, cp, bp ? bp->billing_period : plan->frequency,
+                                     e->work_date);
         if (r->cycle.end > in->period.end) {
             r->outcome = ENGINE_OUT_NOT_DUE;
             continue;
@@ -175,7 +185,7 @@ int engine_time_charges(EngineResult *res, const EngineInput *in, Arena *arena, 
         }
         Dec rate;
         EngineRateSource src;
-        engine_time_rate(&rate, &src, plan, engine_find_plan_service(in, plan->id, svc->id), svc,
+        engine_time_rate(&rate, &src, plan, w.ps, svc,
                          engine_find_user(in, e->user_id));
         size_t g = 0;
         while (g < ngroups && !same_group(&groups[g], cp, svc, r->cycle, src, rate, e->user_id))

@@ -275,8 +275,14 @@ int engine_usage_charges(EngineResult *res, const EngineInput *in, Arena *arena,
         return 0;
     Group *groups = ARENA_ARRAY(arena, Group, n);
     int *gi = ARENA_ARRAY(arena, int, n);
+    EngineWinners winners;
+    EngineServiceIndex services;
+    EngineCycleMemo memo = {0};
     if (!groups || !gi)
         return engine_oom(err);
+    if ((rc = engine_winners_init(&winners, in, arena, err)) < 0 ||
+        (rc = engine_service_index_init(&services, in, arena, err)) < 0)
+        return rc;
 
     for (size_t i = 0; i < n; i++) {
         const EngineUsageRecord *u = &in->usage[i];
@@ -290,12 +296,16 @@ int engine_usage_charges(EngineResult *res, const EngineInput *in, Arena *arena,
             snprintf(field, sizeof field, "usage[%zu].quantity", i);
             return err_set(err, ERR_RANGE, field, "usage quantity must not be negative");
         }
-        const EngineService *svc = engine_find_service(in, u->service_id);
+        const EngineService *svc = engine_service_index_find(&services, u->service_id);
         if (!svc) {
             snprintf(field, sizeof field, "usage[%zu].service_id", i);
             return err_set(err, ERR_INVALID, field, "usage record names an unknown service");
         }
-        const EngineCustomerPlan *cp = engine_plan_winner(in, svc, u->usage_date);
+        EngineWinner w;
+        if ((rc = engine_winner(&w, &winners, in, svc, u->usage_date, arena, err)) < 0)
+            return rc;
+        const EngineCustomerPlan *cp = w.cp;
+        const EnginePlan *plan = w.plan;
         if (!cp) {
             r->outcome = ENGINE_OUT_NO_PLAN;
             continue;
@@ -310,8 +320,7 @@ int engine_usage_charges(EngineResult *res, const EngineInput *in, Arena *arena,
             r->outcome = ENGINE_OUT_INCLUDED;
             continue;
         }
-        const EnginePlan *plan = engine_find_plan(in, cp->plan_id);
-        r->cycle = engine_cycle(cp, plan->frequency, u->usage_date);
+        r->cycle = engine_cycle_memo(&memo, cp, plan->frequency, u->usage_date);
         if (r->cycle.end > in->period.end) {
             r->outcome = ENGINE_OUT_NOT_DUE;
             continue;
@@ -322,7 +331,7 @@ int engine_usage_charges(EngineResult *res, const EngineInput *in, Arena *arena,
                                 groups[g].cycle.end == r->cycle.end))
             g++;
         if (g == ngroups)
-            groups[ngroups++] = (Group){cp, plan, svc, engine_find_plan_service(in, plan->id, svc->id),
+            groups[ngroups++] = (Group){cp, plan, svc, w.ps,
                                         r->cycle, dec_from_int(0), 0, false, -1};
         if ((rc = dec_add(&groups[g].qty, groups[g].qty, u->quantity, err)) < 0)
             return rc;

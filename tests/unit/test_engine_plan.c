@@ -3,6 +3,8 @@
  * precedence when two active plans cover the same service or category,
  * category-restricted assignments, calendar anchors, and the refusal of
  * overlapping bucket plans at assignment. */
+#include <stdio.h>
+
 #include "engine_fixture.h"
 
 Test(plans, several_plans_bill_each_on_its_own_frequency)
@@ -221,4 +223,86 @@ Test(plans, an_assignment_naming_an_unknown_plan_is_refused_by_the_engine)
     fx_assign(&f, "cp-1", "p-b", "2024-06-01", NULL);
     cr_expect_eq(fx_rate(&f), -ERR_INVALID); /* a bucket plan without its bucket */
     fx_fini(&f);
+}
+
+static uint64_t lcg = 7;
+static uint64_t rnd(uint64_t n)
+{
+    lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (lcg >> 33) % n;
+}
+
+Test(plans, the_cached_winner_agrees_with_the_precedence_rules_on_random_assignments)
+{
+    static const char *const cp_ids[] = {"cp-0", "cp-1", "cp-2", "cp-3", "cp-4"};
+    static const char *const plan_ids[] = {"p-0", "p-1", "p-2", "p-3"};
+    static const char *const svc_ids[] = {"s-fixed", "s-time", "s-usage"};
+    for (int iter = 0; iter < 300; iter++) {
+        Fx f;
+        fx_init(&f, "2024-06-01", "2024-07-01");
+        fx_service(&f, "s-fixed", "F", ENGINE_SERVICE_FIXED, "1")->category_id = "c-a";
+        fx_service(&f, "s-time", "T", ENGINE_SERVICE_TIME, "1")->category_id = rnd(2) ? "c-a" : "c-b";
+        fx_service(&f, "s-usage", "U", ENGINE_SERVICE_USAGE, "1")->category_id = "c-b";
+        for (int p = 0; p < 4; p++) {
+            EnginePlan *pl = fx_plan(&f, plan_ids[p], plan_ids[p], FREQ_MONTHLY,
+                                     rnd(3) == 0 ? ENGINE_PLAN_BUCKET : ENGINE_PLAN_FIXED);
+            pl->is_custom = rnd(2);
+            for (int s = 0; s < 3; s++)
+                if (rnd(3))
+                    fx_plan_service(&f, plan_ids[p], svc_ids[s], 1)->bundle_id = rnd(4) ? NULL : "b";
+        }
+        int ncp = 1 + (int)rnd(5);
+        for (int c = 0; c < ncp; c++) {
+            EngineCustomerPlan *cp = fx_assign(&f, cp_ids[c], plan_ids[rnd(4)], "2024-06-01", NULL);
+            cp->start_date = DAY("2024-05-20") + (Date)rnd(30);
+            cp->is_active = rnd(8) != 0;
+            if (rnd(2)) {
+                cp->has_end_date = true;
+                cp->end_date = cp->start_date + (Date)rnd(30);
+            }
+            if (rnd(3) == 0)
+                cp->service_category = rnd(2) ? "c-a" : "c-b";
+        }
+        Arena a;
+        arena_init(&a, 0);
+        EngineWinners w;
+        EngineServiceIndex idx;
+        cr_assert_eq(engine_winners_init(&w, &f.in, &a, NULL), 0);
+        cr_assert_eq(engine_service_index_init(&idx, &f.in, &a, NULL), 0);
+        for (int s = 0; s < 3; s++) {
+            char copy[16];
+            snprintf(copy, sizeof copy, "%s", svc_ids[s]); /* a distinct pointer, as from a row */
+            const EngineService *svc = engine_service_index_find(&idx, copy);
+            cr_assert_eq(svc, engine_find_service(&f.in, svc_ids[s]));
+            for (Date d = DAY("2024-05-15"); d < DAY("2024-07-15"); d++) {
+                EngineWinner got;
+                cr_assert_eq(engine_winner(&got, &w, &f.in, svc, d, &a, NULL), 0);
+                const EngineCustomerPlan *want = engine_plan_winner(&f.in, svc, d);
+                cr_assert_eq(got.cp, want, "iteration %d service %s", iter, svc_ids[s]);
+                if (want) {
+                    cr_assert_eq(got.plan, engine_find_plan(&f.in, want->plan_id));
+                    cr_assert_eq(got.ps, engine_find_plan_service(&f.in, want->plan_id, svc->id));
+                }
+            }
+        }
+        cr_expect_null(engine_service_index_find(&idx, "s-none"));
+        cr_expect_null(engine_service_index_find(&idx, NULL));
+        arena_free(&a);
+        fx_fini(&f);
+    }
+}
+
+Test(plans, the_cycle_memo_returns_what_engine_cycle_returns)
+{
+    EngineCustomerPlan a = {.id = "a", .start_date = DAY("2024-01-11"), .is_active = true};
+    EngineCustomerPlan b = {.id = "b", .start_date = DAY("2024-01-11"), .is_active = true,
+                            .has_anchor = true, .anchor = DAY("2024-01-15")};
+    EngineCycleMemo m = {0};
+    for (int i = 0; i < 2000; i++) {
+        const EngineCustomerPlan *cp = rnd(2) ? &a : &b;
+        Frequency fr = (Frequency)rnd(6);
+        Date d = DAY("2024-01-11") + (Date)rnd(800);
+        Period got = engine_cycle_memo(&m, cp, fr, d), want = engine_cycle(cp, fr, d);
+        cr_assert(got.start == want.start && got.end == want.end, "iteration %d", i);
+    }
 }
