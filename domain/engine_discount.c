@@ -14,12 +14,14 @@
  *    approved; until then it is listed in res->approvals;
  *  - order: service scope, then plan, then invoice; inside a scope
  *    percentages before fixed amounts; each works on what the previous left;
- *  - percentages apply line by line (to credits too, so a credit mirrors the
- *    discounted charge); a fixed amount applies once per invoice (per plan
- *    assignment for plan scope), prorated over the invoice period, and is
- *    spread over the positive lines in proportion to what they still owe
- *    (largest remainder, exact to the cent); an invoice-wide percentage is
- *    computed on the invoice's total once and spread the same way;
+ *  - percentages of service and plan scope apply line by line (to credits
+ *    too, so a credit mirrors the discounted charge); a fixed amount on a
+ *    service applies to each of its lines, prorated by the line's days; on a
+ *    plan once per assignment per invoice and on the invoice once, prorated
+ *    over the invoice period and spread over the positive lines in
+ *    proportion to what they still owe (largest remainder, exact to the
+ *    cent); an invoice-wide percentage is computed on the invoice's total
+ *    once and spread the same way;
  *  - never below zero: no line's discount exceeds what the line still owes.
  * Every amount is rounded once, in the invoice currency.
  */
