@@ -653,9 +653,9 @@ int engine_plan_candidates(EngineCandidates *out, const EngineInput *in,
 long engine_candidates_winner(const EngineCandidates *c, Date d);
 
 /* engine_plan_candidates built on first use for each service of the input:
- * engine_winner(&cp, &w, in, service, d, ...) answers what
- * engine_plan_winner(in, service, d) answers, at the cost of a few integer
- * comparisons per call. */
+ * engine_winner(&winner, &w, in, service, d, ...) answers what
+ * engine_plan_winner(in, service, d) answers (with the plan and plan service
+ * found on the way), at the cost of a few integer comparisons per call. */
 typedef struct EngineWinners {
     EngineCandidates *by_service; /* parallel to in->services */
     unsigned char *built;
@@ -691,8 +691,8 @@ Period engine_cycle_memo(EngineCycleMemo *m, const EngineCustomerPlan *cp, Frequ
 /* Refuses a new assignment that the existing ones make invalid: an end before
  * the start, an unknown plan, or a bucket plan overlapping in dates another
  * bucket assignment of the same customer that covers a common service
- * (ERR_CONFLICT naming it). existing may contain cand itself (same id): it is
- * skipped. */
+ * (ERR_CONFLICT naming it). in->customer_plans may contain cand itself (same
+ * id): it is skipped. Meant for the hook that writes an assignment. */
 int engine_check_assignment(const EngineInput *in, const EngineCustomerPlan *cand, Error *err);
 
 /* ------------------------------------------------------------------------ */
@@ -727,9 +727,11 @@ int engine_prorate_span(int64_t *out, Dec quantity, Dec rate, Period span, Perio
                         const Currency *c, Rounding r, Error *err);
 
 /* The days of `cycle` on which assignment cp bills `service` (or, when
- * service is NULL, the bundle `bundle_id`): covered by the assignment, won by
- * precedence, and neither suspended nor cancelled. *first and *last (may be
- * NULL) receive the first billed day and the day after the last one. */
+ * service is NULL, the bundle `bundle_id` or the plan as a whole): covered by
+ * the assignment, won by precedence, and neither suspended nor cancelled.
+ * *first and *end (may be
+ * NULL) receive the first billed day and the day after the last one (both
+ * cycle.start when no day is billable). */
 int engine_billable_days(const EngineInput *in, const EngineCustomerPlan *cp,
                          const EngineService *service, const char *bundle_id, Period cycle,
                          Date *first, Date *end);
