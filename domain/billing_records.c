@@ -5,7 +5,8 @@
  * Rules:
  * - total_amount = billing_amount + tax_amount (computed when not given, a
  *   422 when given otherwise); paid_amount is at most the total; due_date is
- *   not before billing_date; period_end is after period_start.
+ *   not before billing_date; period_end (the service period's last day) is not
+ *   before period_start.
  * - With a contract: the party (customer or contractor) and the currency
  *   default to the contract's, and the currency must be the contract's.
  * - Without one, on create (or when a still unlinked record changes), the
@@ -321,8 +322,8 @@ static int billing_before_write(Ctx *ctx, const Table *t, Row *row, const Row *o
     const char *ps = row_text(row, "period_start"), *pe = row_text(row, "period_end");
     if (pe && !ps)
         return err_set(err, ERR_REQUIRED, "period_start", "period_start is required with period_end");
-    if (ps && pe && strcmp(pe, ps) <= 0)
-        return err_set(err, ERR_INVALID, "period_end", "period_end must be after period_start");
+    if (ps && pe && strcmp(pe, ps) < 0)
+        return err_set(err, ERR_INVALID, "period_end", "period_end must not be before period_start");
     /* party and the unique billing number */
     char key[300];
     link_party_key(key, sizeof key, text_or_null(row, "customer_id"), text_or_null(row, "contractor_name"));

@@ -5,16 +5,17 @@
  *   (contractor_name required); party_key is derived for linking bills.
  * - currency defaults to the tenant's base currency and must be an ISO 4217
  *   code Remit knows; changing it requires restating the amounts.
- * - contract_end_date is after contract_start_date; the schedule it gives has
- *   at most RECON_MAX_PERIODS periods.
+ * - contract_end_date (the last day, like every date a person types:
+ *   docs/billing-rules.md §2) is not before contract_start_date; the schedule
+ *   it gives has at most RECON_MAX_PERIODS periods.
  * - period_amount is required unless the cycle is one-off (then either
  *   amount gives the other); contract_amount defaults to the schedule's total
  *   and keeps following it while nobody sets it to something else.
  * - Status: created draft or active; draft -> active | terminated, active ->
  *   suspended | terminated, suspended -> active | terminated, expired ->
- *   active (a renewal: the end date must lie ahead). expired is set only by
+ *   active (a renewal: the end date must be today or later). expired is set only by
  *   the daily job; terminated is final. Terminating sets termination_date
- *   (default today, within the contract period): periods end there.
+ *   (default today, within the contract period): its last day; periods end there.
  * - A contract with billing records cannot be deleted.
  * - Every write re-matches the contract (or is deferred, during an import).
  * Actions: POST /contracts/{id}/match, GET /contracts/{id}/schedule (reports),
@@ -61,9 +62,9 @@ static int check_status(Ctx *ctx, Row *row, const Row *old, Date today, Error *e
     if (strcmp(from, "expired") == 0) {
         Date end;
         const char *e = row_text(row, "contract_end_date");
-        if (!e || date_parse(&end, e, strlen(e), "contract_end_date", NULL) < 0 || end <= today)
+        if (!e || date_parse(&end, e, strlen(e), "contract_end_date", NULL) < 0 || end < today)
             return err_set(err, ERR_INVALID, "contract_end_date",
-                           "to renew an expired contract, move contract_end_date past today");
+                           "to renew an expired contract, move contract_end_date to today or later");
     }
     return 0;
 }
@@ -81,14 +82,16 @@ static int schedule_total(const Row *row, Rounding r, int64_t *out, Error *err)
     if (!get_date(row, "contract_start_date", &t.period.start) || !get_date(row, "contract_end_date", &t.period.end) ||
         recon_cycle_parse(&t.cycle, row_text(row, "billing_cycle")) < 0)
         return err_set(err, ERR_INVALID, "contract_end_date", "the contract's period is not valid");
+    t.period.end = date_add_days(t.period.end, 1);   /* the end date is the last day */
     const char *timing = row_text(row, "billing_timing");
     t.timing = timing && strcmp(timing, "in_arrears") == 0 ? RT_IN_ARREARS : RT_IN_ADVANCE;
     t.period_amount = row_int(row, "period_amount");
     t.payment_terms = (int)row_int(row, "payment_terms");
     const char *status = row_text(row, "contract_status");
     Date term;
-    if (status && strcmp(status, "terminated") == 0 && get_date(row, "termination_date", &term) && term < t.period.end)
-        t.period.end = term > t.period.start ? term : t.period.start + 1;
+    if (status && strcmp(status, "terminated") == 0 && get_date(row, "termination_date", &term) &&
+        date_add_days(term, 1) < t.period.end)
+        t.period.end = term >= t.period.start ? date_add_days(term, 1) : t.period.start + 1;
     static __thread ReconPeriod sched[RECON_MAX_PERIODS];
     int n = 0;
     int rc = recon_schedule(sched, RECON_MAX_PERIODS, &n, &t, r, err);
@@ -146,9 +149,9 @@ static int contract_before_write(Ctx *ctx, const Table *t, Row *row, const Row *
     Date start, end;
     if (!get_date(row, "contract_start_date", &start) || !get_date(row, "contract_end_date", &end))
         return err_set(err, ERR_REQUIRED, "contract_end_date", "contract_start_date and contract_end_date are required");
-    if (end <= start)
+    if (end < start)
         return err_set(err, ERR_INVALID, "contract_end_date",
-                       "contract_end_date must be after contract_start_date (it is the first day after the contract)");
+                       "contract_end_date must not be before contract_start_date (it is the contract's last day)");
     const char *cycle = row_text(row, "billing_cycle");
     bool one_off = cycle && strcmp(cycle, "one_off") == 0;
     bool has_period = !row_is_null(row, "period_amount"), has_total = !row_is_null(row, "contract_amount");

@@ -9,8 +9,9 @@
  * (tests/unit/test_recon_*.c).
  *
  * Conventions (domain/README.md has the worked example):
- * - A contract runs [contract_start_date, contract_end_date): the end date is
- *   the first day the contract no longer covers, like every period in Remit.
+ * - A contract's ReconTerms.period is half-open [start, end); the caller
+ *   turns the contract's end date (its last day, as people type dates) into
+ *   end = last day + 1 (domain/recon_rows.c).
  * - Periods are billing cycles anchored on the start date (core/date.h: the
  *   anchor's day of month, clamped, never drifting). A last period cut short by
  *   the contract's end is prorated by days: amount x days / days of that

@@ -3,7 +3,7 @@
  * recon_daily_init.
  *
  * In order, in the tenant's transaction:
- *   1. contracts active or suspended whose end date has come are expired
+ *   1. contracts active or suspended whose last day (contract_end_date) has passed are expired
  *      (audited like any change);
  *   2. expiry alerts for active contracts ending within the notice period;
  *   3. the unlinked queue is offered to linking again (new contracts may fit);
@@ -28,7 +28,7 @@ static int expire_contracts(Ctx *ctx, const ReconSettings *s, ReconStats *st, Er
     Rows r;
     int rc = store_query(ctx->conn, &r,
                          "SELECT id FROM contracts WHERE tenant_id = $1 AND deleted_at IS NULL"
-                         " AND contract_status IN ('active', 'suspended') AND contract_end_date <= $2 ORDER BY id",
+                         " AND contract_status IN ('active', 'suspended') AND contract_end_date < $2 ORDER BY id",
                          p, 1, err);
     if (rc < 0)
         return rc;

@@ -2,7 +2,9 @@
  * see recon_rows.h. Exports recon_contract_select, recon_row_contract,
  * recon_row_record, recon_value_dup, recon_value_date, recon_value_id.
  *
- * A terminated contract's period ends at its termination date; a contract
+ * A contract covers [contract_start_date, contract_end_date + 1): the end date is
+ * its last day, as every date a person types (docs/billing-rules.md §2). A
+ * terminated contract's period ends after its termination date; a contract
  * expects billing (missing periods count) when active, expired or terminated.
  */
 #include "domain/recon_rows.h"
@@ -53,9 +55,10 @@ int recon_row_contract(Arena *a, const ReconSettings *s, Rows *r, ReconContractR
         snprintf(timing, sizeof timing, "%.*s", (int)v.len, v.s);
     ReconTerms *t = &c->c.terms;
     if (ok) {
-        t->period = (Period){start, end};
+        /* contract_end_date and termination_date are last days (docs/billing-rules.md §2) */
+        t->period = (Period){start, date_add_days(end, 1)};
         if (strcmp(status, "terminated") == 0 && recon_value_date(rows_get(r, 5), &term) && term < end)
-            t->period.end = term > start ? term : start + 1;
+            t->period.end = term >= start ? date_add_days(term, 1) : start + 1;
     }
     ok = ok && recon_cycle_parse(&t->cycle, cycle) == 0;
     t->timing = strcmp(timing, "in_arrears") == 0 ? RT_IN_ARREARS : RT_IN_ADVANCE;

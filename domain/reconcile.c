@@ -601,8 +601,8 @@ static void issue_json(Buf *b, const CRow *c, const RRow *recs, const ReconPerio
         break;
     case RK_OUTSIDE:
         json_date(b, "date", is->date);
-        json_date(b, "contract_start", c->c.terms.period.start);
-        json_date(b, "contract_end", c->c.terms.period.end);
+        json_date(b, "contract_start_date", c->c.terms.period.start);
+        json_date(b, "contract_end_date", date_add_days(c->c.terms.period.end, -1));   /* its last day */
         break;
     case RK_DUPLICATE:
         json_date(b, "period_start", sched[res->period].p.start);
@@ -663,17 +663,17 @@ static const char *issue_message(Run *run, const CRow *c, const RRow *recs, int 
         return arena_printf(run->a,
                             "Bill %s bills %s %s for the period from %s to %s; %s was expected (tolerance %s): %s %s",
                             number, money_text(run, is->actual, cur), code,
-                            date_text(run, sched[res->period].p.start), date_text(run, sched[res->period].p.end),
+                            date_text(run, sched[res->period].p.start), date_text(run, date_add_days(sched[res->period].p.end, -1)),
                             money_text(run, is->expected, cur), money_text(run, is->tolerance, cur),
                             money_text(run, d < 0 ? -d : d, cur), d > 0 ? "over" : "under");
     }
     case RK_OUTSIDE:
         return arena_printf(run->a, "Bill %s is for %s, outside the contract period from %s to %s", number,
                             date_text(run, is->date), date_text(run, c->c.terms.period.start),
-                            date_text(run, c->c.terms.period.end));
+                            date_text(run, date_add_days(c->c.terms.period.end, -1)));
     case RK_DUPLICATE:
         return arena_printf(run->a, "Bill %s bills the period from %s to %s again, after bill %s", number,
-                            date_text(run, sched[res->period].p.start), date_text(run, sched[res->period].p.end),
+                            date_text(run, sched[res->period].p.start), date_text(run, date_add_days(sched[res->period].p.end, -1)),
                             recs[is->first].number);
     case RK_OVER_BUDGET:
         return arena_printf(run->a, "With bill %s, %s %s has been billed against a contract amount of %s (%s over)",
@@ -862,7 +862,7 @@ static int emit_contract(Run *run, CRow *c, RRow *recs, int nmissing)
                 .contract_id = c->id, .result_id = result_id,
                 .title = arena_printf(run->a, "Missing bill on contract %s for the period from %s", c->number, ps),
                 .message = arena_printf(run->a, "No bill for the period from %s to %s (%s %s expected) by its due date %s",
-                                        ps, date_text(run, p->p.end), money_text(run, p->expected, c->cur),
+                                        ps, date_text(run, date_add_days(p->p.end, -1)), money_text(run, p->expected, c->cur),
                                         c->cur->code, date_text(run, p->due_date)),
                 .details = one, .assignee = c->assignee, .level = run->s->level[RK_MISSING]};
             rc = want_alert(run, &a);
@@ -1377,7 +1377,7 @@ int recon_expiry_alerts(Ctx *ctx, const ReconSettings *s, ReconStats *st, Error 
         rc = store_query(ctx->conn, &r,
                          "SELECT id, contract_number, contract_end_date, owner_id, created_by FROM contracts"
                          " WHERE tenant_id = $1 AND deleted_at IS NULL AND contract_status = 'active'"
-                         " AND contract_end_date > $2 AND contract_end_date <= $3 ORDER BY id",
+                         " AND contract_end_date >= $2 AND contract_end_date <= $3 ORDER BY id",
                          p, 2, err);
     if (rc < 0)
         goto out;
@@ -1394,8 +1394,8 @@ int recon_expiry_alerts(Ctx *ctx, const ReconSettings *s, ReconStats *st, Error 
         int days = date_diff_days(s->today, end);
         WantAlert w = {.key = arena_printf(&a, "x:%s:%s", id, ends), .type = "contract_expiry", .contract_id = id,
                        .title = arena_printf(&a, "Contract %s ends on %s", number, ends),
-                       .message = arena_printf(&a, "Contract %s ends on %s, in %d day%s: renew it or let it expire",
-                                               number, ends, days, days == 1 ? "" : "s"),
+                       .message = arena_printf(&a, "Contract %s ends on %s (its last day, in %d day%s): renew it"
+                                                   " or let it expire", number, ends, days, days == 1 ? "" : "s"),
                        .details = arena_printf(&a, "{\"kind\":\"contract_expiry\",\"contract_end_date\":\"%s\"}", ends),
                        .assignee = assignee, .level = s->level[RK_EXPIRY]};
         int before = (int)st->alerts_raised;

@@ -28,7 +28,7 @@ static const Field billing_fields[] = {
     F_DATE("billing_date", REQUIRED | FILTER | SORT),
     F_DATE("due_date", FILTER | SORT),
     F_DATE("period_start", FILTER, .doc = "First day of the service period billed, when the bill states one"),
-    F_DATE("period_end", 0, .doc = "First day after the service period (half-open, like every period)"),
+    F_DATE("period_end", 0, .doc = "Last day of the service period billed (inclusive)"),
     F_TEXT("currency", 3, FILTER, .doc = "ISO 4217; default the contract's, else the tenant's base currency"),
     F_MONEY("billing_amount", "currency", REQUIRED | NONNEG, .doc = "Amount before tax"),
     F_MONEY("tax_amount", "currency", NONNEG, .def = "0"),

@@ -30,7 +30,7 @@ static const Field result_fields[] = {
     F_MONEY("billed_amount", "currency", READONLY),
     F_MONEY("amount_difference", "currency", READONLY, .doc = "billed - expected"),
     F_DATE("period_start", READONLY, .doc = "The scheduled period the record was matched against"),
-    F_DATE("period_end", READONLY),
+    F_DATE("period_end", READONLY, .doc = "The first day after that period: computed periods are half-open [start, end)"),
     F_BOOL("is_resolved", READONLY | FILTER, .doc = "A matched result needs nothing and counts as resolved"),
     F_ENUM("resolution", resolutions, READONLY | FILTER),
     F_TEXT("resolution_note", 2000, READONLY),

@@ -101,7 +101,7 @@ static char *contract(const TestTenant *t, const char *number, const char *extra
 {
     json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "contract_number", number,
                           "contract_name", "Maintenance", "party_type", "contractor", "contractor_name",
-                          "Acme Services", "contract_start_date", "2026-01-15", "contract_end_date", "2027-01-15",
+                          "Acme Services", "contract_start_date", "2026-01-15", "contract_end_date", "2027-01-14",
                           "period_amount", "1200.00", "billing_cycle", "monthly", "contract_status", "active");
     char *body = body_with(b, extra);
     json_t *c = call(t, 201, "POST", body, "/api/v1/contracts");
@@ -160,6 +160,8 @@ static void settings(const TestTenant *t, const char *body)
     json_decref(call(t, 200, "POST", body, "/api/v1/reconciliation/settings"));
 }
 
+/* contract_end_date is the last day (2027-01-14, docs/billing-rules.md §2); computed periods are
+ * half-open, so the last period is [2026-12-15, 2027-01-15): it ends 2027-01-15. */
 Test(recon, the_12_month_contract_has_12_periods_ending_2027_01_15)
 {
     TestTenant t;
@@ -352,7 +354,7 @@ Test(recon, a_record_fitting_two_contracts_stays_unlinked_with_both_candidates)
     t_signup(&t, NULL);
     today_is("2026-04-01");
     char *a = contract(&t, "CT-B1", NULL);
-    char *b = contract(&t, "CT-B2", "\"contract_start_date\": \"2026-03-01\", \"contract_end_date\": \"2026-09-01\"");
+    char *b = contract(&t, "CT-B2", "\"contract_start_date\": \"2026-03-01\", \"contract_end_date\": \"2026-08-31\"");
     json_t *r = call(&t, 201, "POST",
                      "{\"billing_number\": \"INV-9\", \"contractor_name\": \"ACME   services\", \"billing_date\":"
                      " \"2026-03-20\", \"billing_amount\": \"1200.00\", \"billing_description\": \"Monthly fee\"}",
@@ -709,9 +711,14 @@ Test(recon, the_daily_job_expires_contracts_and_warns_before_the_end)
     d = call(&t, 200, "POST", NULL, "/api/v1/reconciliation/daily");
     cr_expect_eq(json_integer_value(json_object_get(json_object_get(d, "stats"), "expiry_alerts")), 0, "once");
     json_decref(d);
-    today_is("2026-05-18");
+    today_is("2026-05-18");   /* its last day: still active */
     json_decref(call(&t, 200, "POST", NULL, "/api/v1/reconciliation/daily"));
     json_t *c = call(&t, 200, "GET", NULL, "/api/v1/contracts/%s", soon);
+    cr_expect_str_eq(sget(c, "contract_status"), "active");
+    json_decref(c);
+    today_is("2026-05-19");
+    json_decref(call(&t, 200, "POST", NULL, "/api/v1/reconciliation/daily"));
+    c = call(&t, 200, "GET", NULL, "/api/v1/contracts/%s", soon);
     cr_expect_str_eq(sget(c, "contract_status"), "expired");
     json_decref(c);
     c = call(&t, 200, "GET", NULL, "/api/v1/contracts/%s", later);

@@ -21,7 +21,7 @@ POST /api/v1/contracts
 
 {"contract_number": "CT-{{run_id}}-1", "contract_name": "Office maintenance", "party_type": "contractor",
  "contractor_name": "Acme Services", "contractor_email": "Billing@Acme.example", "contract_type": "AMC",
- "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-15", "period_amount": "1200.00",
+ "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-14", "period_amount": "1200.00",
  "billing_cycle": "monthly", "tax_rate": "18", "terms_and_conditions": "Net 30."}
 --- 201
 Location: /api/v1/contracts/{{contract_id=uuid}}
@@ -30,7 +30,7 @@ ETag: "1"
 {"id": "{{contract_id}}", "contract_number": "CT-{{run_id}}-1", "contract_name": "Office maintenance",
  "party_type": "contractor", "customer_id": null, "contractor_name": "Acme Services",
  "contractor_email": "billing@acme.example", "contractor_phone": null, "opportunity_id": null,
- "contract_type": "AMC", "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-15",
+ "contract_type": "AMC", "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-14",
  "currency": "INR", "period_amount": "1200.00", "contract_amount": "14400.00", "billing_cycle": "monthly",
  "billing_timing": "in_advance", "payment_terms": 30, "tax_rate": "18", "contract_description": null,
  "terms_and_conditions": "Net 30.", "contract_status": "draft", "termination_date": null,
@@ -41,12 +41,12 @@ ETag: "1"
 POST /api/v1/contracts
 
 {"contract_number": "CT-{{run_id}}-2", "contract_name": "Short", "party_type": "contractor",
- "contractor_name": "Acme Services", "contract_start_date": "2026-01-15", "contract_end_date": "2026-04-30",
+ "contractor_name": "Acme Services", "contract_start_date": "2026-01-15", "contract_end_date": "2026-04-29",
  "period_amount": "1200.00", "billing_cycle": "monthly"}
 --- 201 partial
 {"id": "{{short_id=uuid}}", "contract_amount": "4200.00"}
 
-=== its schedule: four periods, the last one prorated
+=== its schedule: four periods, the last one prorated (computed periods are half-open: the last ends 04-30)
 GET /api/v1/contracts/{{short_id}}/schedule
 --- 200 partial
 {"contract_number": "CT-{{run_id}}-2", "currency": "INR", "contract_amount": "4200.00",
@@ -85,7 +85,7 @@ PATCH /api/v1/contracts/{{short_id}}
 POST /api/v1/contracts
 
 {"contract_number": "CT-{{run_id}}-3", "contract_name": "Audit", "party_type": "contractor",
- "contractor_name": "Zenith Audit", "contract_start_date": "2026-02-01", "contract_end_date": "2026-03-01",
+ "contractor_name": "Zenith Audit", "contract_start_date": "2026-02-01", "contract_end_date": "2026-02-28",
  "contract_amount": "25000.00", "billing_cycle": "one_off", "billing_timing": "in_arrears"}
 --- 201 partial
 {"id": "{{oneoff_id=uuid}}", "period_amount": "25000.00", "contract_amount": "25000.00"}
@@ -103,7 +103,7 @@ POST /api/v1/contracts
 POST /api/v1/contracts
 
 {"contract_number": "CT-{{run_id}}-9", "contract_name": "X", "party_type": "customer",
- "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-15", "period_amount": "1.00",
+ "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-14", "period_amount": "1.00",
  "billing_cycle": "monthly"}
 --- 422
 {"error": {"code": "required", "field": "customer_id", "message": "customer_id is required for a customer contract"}}
@@ -112,16 +112,16 @@ POST /api/v1/contracts
 POST /api/v1/contracts
 
 {"contract_number": "CT-{{run_id}}-9", "contract_name": "X", "party_type": "contractor", "contractor_name": "  ",
- "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-15", "period_amount": "1.00",
+ "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-14", "period_amount": "1.00",
  "billing_cycle": "monthly"}
 --- 422
 {"error": {"code": "required", "field": "contractor_name", "message": "contractor_name is required for a contractor contract"}}
 
-=== the end date comes after the start date
+=== the end date (the last day) is not before the start date
 POST /api/v1/contracts
 
 {"contract_number": "CT-{{run_id}}-9", "contract_name": "X", "party_type": "contractor", "contractor_name": "A",
- "contract_start_date": "2026-01-15", "contract_end_date": "2026-01-15", "period_amount": "1.00",
+ "contract_start_date": "2026-01-15", "contract_end_date": "2026-01-14", "period_amount": "1.00",
  "billing_cycle": "monthly"}
 --- 422
 {"error": {"code": "invalid", "field": "contract_end_date", "message": "{{string}}"}}
@@ -130,7 +130,7 @@ POST /api/v1/contracts
 POST /api/v1/contracts
 
 {"contract_number": "CT-{{run_id}}-9", "contract_name": "X", "party_type": "contractor", "contractor_name": "A",
- "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-15", "contract_amount": "1200.00",
+ "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-14", "contract_amount": "1200.00",
  "billing_cycle": "quarterly"}
 --- 422
 {"error": {"code": "required", "field": "period_amount", "message": "period_amount is required: the amount billed for one full period"}}
@@ -139,7 +139,7 @@ POST /api/v1/contracts
 POST /api/v1/contracts
 
 {"contract_number": "CT-{{run_id}}-9", "contract_name": "X", "party_type": "contractor", "contractor_name": "A",
- "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-15", "period_amount": "1.00",
+ "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-14", "period_amount": "1.00",
  "billing_cycle": "weekly"}
 --- 422
 {"error": {"code": "invalid", "field": "billing_cycle", "message": "billing_cycle must be one of: one_off, monthly, quarterly, half_yearly, yearly"}}
@@ -157,7 +157,7 @@ POST /api/v1/contracts
 POST /api/v1/contracts
 
 {"contract_number": "CT-{{run_id}}-9", "contract_name": "X", "party_type": "contractor", "contractor_name": "A",
- "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-15", "period_amount": "1.00",
+ "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-14", "period_amount": "1.00",
  "billing_cycle": "monthly", "currency": "XYZ"}
 --- 422
 {"error": {"code": "invalid", "field": "period_amount", "message": "period_amount has an unknown currency XYZ"}}
@@ -166,7 +166,7 @@ POST /api/v1/contracts
 POST /api/v1/contracts
 
 {"contract_number": "CT-{{run_id}}-9", "contract_name": "X", "party_type": "contractor", "contractor_name": "A",
- "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-15", "period_amount": "1.00",
+ "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-14", "period_amount": "1.00",
  "billing_cycle": "monthly", "contract_status": "expired"}
 --- 422
 {"error": {"code": "invalid", "field": "contract_status", "message": "expired is set by the daily job when contract_end_date passes"}}
@@ -175,7 +175,7 @@ POST /api/v1/contracts
 POST /api/v1/contracts
 
 {"contract_number": "CT-{{run_id}}-9", "contract_name": "X", "party_type": "contractor", "contractor_name": "A",
- "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-15", "period_amount": "1.00",
+ "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-14", "period_amount": "1.00",
  "billing_cycle": "monthly", "contract_status": "suspended"}
 --- 422
 {"error": {"code": "invalid", "field": "contract_status", "message": "a new contract is draft or active"}}
@@ -197,11 +197,11 @@ PATCH /api/v1/contracts/{{oneoff_id}}
 === a terminated contract's periods end at its termination
 PATCH /api/v1/contracts/{{short_id}}
 
-{"contract_status": "terminated", "termination_date": "2026-03-01", "termination_reason": "moved offices"}
+{"contract_status": "terminated", "termination_date": "2026-02-28", "termination_reason": "moved offices"}
 --- 200 partial
-{"contract_status": "terminated", "termination_date": "2026-03-01", "contract_amount": "5000.00"}
+{"contract_status": "terminated", "termination_date": "2026-02-28", "contract_amount": "5000.00"}
 
-=== the terminated contract's schedule stops there, the second period prorated
+=== the terminated contract's schedule stops after its last day, the second period prorated (14 of 28 days)
 GET /api/v1/contracts/{{short_id}}/schedule
 --- 200 partial
 {"expected_total": "1650.00",
@@ -296,13 +296,13 @@ POST /api/v1/billing_records
 --- 422
 {"error": {"code": "invalid", "field": "due_date", "message": "due_date must not be before billing_date"}}
 
-=== a service period ends after it starts
+=== a service period (its end is its last day) does not end before it starts
 POST /api/v1/billing_records
 
 {"contract_id": "{{contract_id}}", "billing_number": "ACME/003", "billing_date": "2026-03-15",
- "period_start": "2026-03-15", "period_end": "2026-03-15", "billing_amount": "10.00"}
+ "period_start": "2026-03-15", "period_end": "2026-03-14", "billing_amount": "10.00"}
 --- 422
-{"error": {"code": "invalid", "field": "period_end", "message": "period_end must be after period_start"}}
+{"error": {"code": "invalid", "field": "period_end", "message": "period_end must not be before period_start"}}
 
 === the currency is the contract's
 POST /api/v1/billing_records
