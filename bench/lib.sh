@@ -1,0 +1,178 @@
+# bench/lib.sh — helpers shared by the benchmark scripts (sourced, not run).
+#
+#   . bench/lib.sh
+#   bench_init                      temp dir in $BENCH_TMP, cleanup trap (processes, temp dir)
+#   bench_track PID                 kill PID (TERM, then KILL) at cleanup
+#   remit_start NAME [ARGS...]      build/remit serve on sqlite:$BENCH_TMP/NAME/remit.db, a free
+#                                   loopback port; sets REMIT_URL and REMIT_PID
+#   remit_signup                    signs a tenant up; sets BENCH_TOKEN (an access token)
+#   nginx_start DOCROOT             nginx serving DOCROOT as application/json; sets NGINX_URL
+#   wrk_measure LABEL URL           warm-up, then the measured run; prints one table row and sets
+#                                   WRK_RPS, WRK_P99_MS
+#   ratio A B                       A / B with two decimals
+#
+# Settings (environment): BENCH_THREADS (wrk -t, default 2), BENCH_CONNS (-c, default 32),
+# BENCH_SECONDS (-d, default 10), BENCH_WARMUP (seconds, default 3).
+# Everything listens on 127.0.0.1 only; a script that exits for any reason (error, Ctrl-C)
+# stops what it started and removes its temp dir.
+
+BENCH_THREADS=${BENCH_THREADS:-2}
+BENCH_CONNS=${BENCH_CONNS:-32}
+BENCH_SECONDS=${BENCH_SECONDS:-10}
+BENCH_WARMUP=${BENCH_WARMUP:-3}
+BENCH_ROOT=$(pwd)
+BENCH_PIDS=""
+BENCH_TMP=""
+
+bench_cleanup() {
+    for p in $BENCH_PIDS; do
+        kill -TERM "$p" 2>/dev/null || true
+    done
+    for p in $BENCH_PIDS; do
+        i=0
+        while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do
+            sleep 0.1
+            i=$((i + 1))
+        done
+        kill -KILL "$p" 2>/dev/null || true
+    done
+    BENCH_PIDS=""
+    if [ -n "$BENCH_TMP" ]; then
+        rm -rf "$BENCH_TMP"
+    fi
+}
+
+bench_init() {
+    BENCH_TMP=$(mktemp -d /tmp/remit-bench.XXXXXX)
+    chmod 755 "$BENCH_TMP"   # nginx workers run as another user
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+bench_track() {
+    BENCH_PIDS="$BENCH_PIDS $1"
+}
+
+die() {
+    echo "bench: $*" >&2
+    exit 1
+}
+
+# wait_port FILE PID: waits for "serving on http://127.0.0.1:PORT/" in FILE; prints PORT.
+wait_remit_port() {
+    i=0
+    while [ $i -lt 300 ]; do
+        port=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$1" 2>/dev/null || true)
+        if [ -n "$port" ]; then
+            echo "$port"
+            return 0
+        fi
+        kill -0 "$2" 2>/dev/null || return 1
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+remit_start() {
+    name=$1
+    shift
+    dir="$BENCH_TMP/$name"
+    mkdir -p "$dir"
+    REMIT_LOG_LEVEL=${REMIT_LOG_LEVEL:-warn} ./build/remit serve --db "sqlite:$dir/remit.db" \
+        --data-dir "$dir/data" --listen 127.0.0.1:0 "$@" >"$dir/out" 2>"$dir/log" &
+    REMIT_PID=$!
+    bench_track "$REMIT_PID"
+    port=$(wait_remit_port "$dir/out" "$REMIT_PID") || {
+        cat "$dir/log" >&2
+        die "remit serve did not start"
+    }
+    REMIT_URL="http://127.0.0.1:$port"
+}
+
+remit_signup() {
+    body=$(curl -sS -X POST "$REMIT_URL/api/v1/auth/signup" -H 'Content-Type: application/json' \
+        -d '{"tenant_name":"Bench Co","email":"bench@remit.test","password":"bench-password-2026"}') ||
+        die "signup failed"
+    BENCH_TOKEN=$(printf '%s' "$body" | sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p')
+    [ -n "$BENCH_TOKEN" ] || die "signup gave no access token: $body"
+}
+
+nginx_start() {
+    root=$1
+    dir="$BENCH_TMP/nginx"
+    mkdir -p "$dir"
+    port=$(free_port)
+    cat >"$dir/nginx.conf" <<CONF
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    types { }
+    default_type application/json;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        root $root;
+    }
+}
+CONF
+    nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' 2>"$dir/stderr" &
+    NGINX_PID=$!
+    bench_track "$NGINX_PID"
+    NGINX_URL="http://127.0.0.1:$port"
+    i=0
+    until curl -s -o /dev/null "$NGINX_URL/"; do
+        kill -0 "$NGINX_PID" 2>/dev/null || { cat "$dir/stderr" "$dir/error.log" >&2 2>/dev/null; die "nginx did not start"; }
+        [ $i -lt 100 ] || die "nginx did not answer"
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+# A free loopback TCP port (asks the kernel through a throwaway listener).
+free_port() {
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        p=$(( (($(od -An -N2 -tu2 /dev/urandom) % 20000)) + 40000 ))
+        if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then
+            echo "$p"
+            return 0
+        fi
+    done
+    die "no free port"
+}
+
+# wrk_measure LABEL URL — BENCH_TOKEN (if set) goes in an Authorization header.
+wrk_measure() {
+    label=$1
+    url=$2
+    lua="$BENCH_ROOT/bench/wrk-report.lua"
+    BENCH_TOKEN=${BENCH_TOKEN:-} wrk -t"$BENCH_THREADS" -c"$BENCH_CONNS" -d"${BENCH_WARMUP}s" -s "$lua" "$url" \
+        >/dev/null 2>&1 || die "wrk warm-up failed on $url"
+    out=$(BENCH_TOKEN=${BENCH_TOKEN:-} wrk -t"$BENCH_THREADS" -c"$BENCH_CONNS" -d"${BENCH_SECONDS}s" --latency \
+        -s "$lua" "$url" 2>&1) || die "wrk failed on $url: $out"
+    line=$(printf '%s\n' "$out" | grep '^RESULT ') || die "no wrk result for $url: $out"
+    WRK_RPS=$(printf '%s' "$line" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p')
+    WRK_P50_MS=$(printf '%s' "$line" | sed -n 's/.* p50_ms=\([0-9.]*\).*/\1/p')
+    WRK_P99_MS=$(printf '%s' "$line" | sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p')
+    WRK_ERRORS=$(printf '%s' "$line" | sed -n 's/.* errors=\([0-9]*\).*/\1/p')
+    printf '%-22s %10s %10s %10s %8s\n' "$label" "$WRK_RPS" "$WRK_P50_MS" "$WRK_P99_MS" "$WRK_ERRORS"
+}
+
+wrk_header() {
+    printf '%-22s %10s %10s %10s %8s\n' "case" "req/s" "p50 ms" "p99 ms" "errors"
+}
+
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'
+}
