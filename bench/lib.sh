@@ -140,11 +140,18 @@ CONF
     done
 }
 
-# A free loopback TCP port (asks the kernel through a throwaway listener).
+# A free loopback TCP port below the kernel's ephemeral range (so no client socket can hold it
+# by the time nginx binds), not used by any socket in any state.
 free_port() {
+    read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || { low=32768; high=60999; }
+    if [ "$low" -gt 21000 ]; then
+        first=20000 span=$((low - 20000))
+    else
+        first=$((high + 1)) span=$((65535 - high))
+    fi
     for _ in 1 2 3 4 5 6 7 8 9 10; do
-        p=$(( (($(od -An -N2 -tu2 /dev/urandom) % 20000)) + 40000 ))
-        if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then
+        p=$(( $(od -An -N2 -tu2 /dev/urandom) % span + first ))
+        if ! ss -Htan "sport = :$p" 2>/dev/null | grep -q .; then
             echo "$p"
             return 0
         fi

@@ -87,9 +87,11 @@ bool buf_printf(Buf *b, const char *fmt, ...)
     return ok;
 }
 
+/* The escapes are jansson's (json_dumps), so text written here and text jansson writes are
+ * byte-identical: the API's direct JSON writers (model/codec.c) rely on it. */
 bool buf_json_str(Buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
+    static const char hex[] = "0123456789ABCDEF";
     if (!buf_putc(b, '"'))
         return false;
     size_t start = 0;
@@ -102,6 +104,8 @@ bool buf_json_str(Buf *b, const char *s, size_t n)
         switch (c) {
         case '"': buf_append(b, "\\\"", 2); break;
         case '\\': buf_append(b, "\\\\", 2); break;
+        case '\b': buf_append(b, "\\b", 2); break;
+        case '\f': buf_append(b, "\\f", 2); break;
         case '\n': buf_append(b, "\\n", 2); break;
         case '\r': buf_append(b, "\\r", 2); break;
         case '\t': buf_append(b, "\\t", 2); break;

@@ -22,7 +22,8 @@ bool buf_puts(Buf *b, const char *s);
 bool buf_putc(Buf *b, char c);
 bool buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool buf_vprintf(Buf *b, const char *fmt, va_list ap);
-/* Appends s as a JSON string literal, quotes included. */
+/* Appends s as a JSON string literal, quotes included, escaped exactly as jansson's json_dumps
+ * escapes it (so directly written JSON and jansson's output are byte-identical). */
 bool buf_json_str(Buf *b, const char *s, size_t n);
 const char *buf_cstr(Buf *b);                      /* "" when empty */
 void buf_reset(Buf *b);                            /* len = 0, keeps memory */
