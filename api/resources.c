@@ -16,6 +16,7 @@
 #include "api/router.h"
 #include "api/server.h"
 #include "core/id.h"
+#include "domain/domain.h"
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
@@ -147,7 +148,9 @@ static void create(Request *r, const Table *t, const char *parent_id)
     Error e;
     err_clear(&e);
     Row row;
-    int rc = crud_create(&r->ctx, t, body, parent_id, &row, &e);
+    int rc = subscription_check_limit(&r->ctx, t->name, &e);
+    if (rc == 0)
+        rc = crud_create(&r->ctx, t, body, parent_id, &row, &e);
     json_decref(body);
     if (rc < 0) {
         reply_error(r, &e);
@@ -160,7 +163,18 @@ static void create(Request *r, const Table *t, const char *parent_id)
     else
         snprintf(loc, sizeof loc, "/api/v1/%s/%s", t->name, id.s);
     reply_header(r, "Location", loc);
-    reply_row(r, 201, &row);
+    json_t *o = codec_to_json(&r->ctx, &row);
+    if (!o) {
+        reply_errorf(r, ERR_UNAVAILABLE, NULL, "out of memory");
+        return;
+    }
+    if (r->ctx.reply_extra) {   /* shown once: e.g. a new API key's secret */
+        json_object_update(o, (json_t *)r->ctx.reply_extra);
+        json_decref((json_t *)r->ctx.reply_extra);
+        r->ctx.reply_extra = NULL;
+    }
+    etag(r, &row);
+    reply_json(r, 201, o);
 }
 
 static void item(Request *r, const Table *t, const char *id, const char *parent_id)

@@ -9,6 +9,7 @@
  *   POST /api/v1/auth/logout           revokes the caller's session
  *   GET  /api/v1/me, /api/v1/tenant    the caller and their tenant
  *   POST /api/v1/_test/clock           test mode only: moves the clock
+ *   POST /api/v1/_test/jobs            test mode only: runs the due daily jobs now
  *   GET  /, /assets/...                the web console (static.c)
  *
  * The authenticated cycle: check the token's signature (no I/O), take a
@@ -28,6 +29,8 @@
 #include "core/date.h"
 #include "core/log.h"
 #include "domain/auth.h"
+#include "domain/domain.h"
+#include "domain/jobs.h"
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
@@ -128,7 +131,10 @@ static void authenticated(Request *r, const char **seg, int nseg)
         reply_errorf(r, ERR_UNAUTHENTICATED, NULL, "an Authorization: Bearer token is required");
         return;
     }
-    if (auth_decode_access(authz + 7, &r->ctx, session_id, &e) < 0) {
+    bool api_key = strncmp(authz + 7, "rak_", 4) == 0;
+    int drc = api_key ? apikey_decode(authz + 7, &r->ctx, session_id, &e)
+                      : auth_decode_access(authz + 7, &r->ctx, session_id, &e);
+    if (drc < 0) {
         reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
         reply_error(r, &e);
         return;
@@ -145,7 +151,10 @@ static void authenticated(Request *r, const char **seg, int nseg)
         reply_error(r, &e);
         return;
     }
-    if (auth_load_session(&r->ctx, session_id, &e) < 0) {
+    bool stale = false;
+    int lrc = api_key ? apikey_load(&r->ctx, session_id, authz + 7, &stale, &e)
+                      : auth_load_session(&r->ctx, session_id, &e);
+    if (lrc < 0) {
         store_rollback(c);
         store_release(c);
         reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -159,6 +168,16 @@ static void authenticated(Request *r, const char **seg, int nseg)
         if (ok && nth > 0)
             store_inject_fault(c, (int)nth);
     }
+    /* A lapsed subscription keeps reads and signing out, refuses every other write (402). */
+    bool logout = nseg == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") == 0;
+    if (write && !logout && subscription_check_write(&r->ctx, r->ctx.subscription_status, r->ctx.trial_end, &e) < 0) {
+        store_rollback(c);
+        store_release(c);
+        reply_error(r, &e);
+        return;
+    }
+    if (api_key && stale && write)
+        apikey_touch(&r->ctx, session_id, &e);
     const char *idem = strcmp(r->method, "POST") == 0 ? req_header(r, "Idempotency-Key") : NULL;
     bool owned = false;
     if (idem && idem_begin(r, idem, &owned)) {
@@ -184,7 +203,9 @@ static void authenticated(Request *r, const char **seg, int nseg)
         int np = 0;
         const Endpoint *ep = registry_match_endpoint(r->method, seg, nseg, params, &np);
         if (ep) {
-            if (!perm_has(&r->ctx, ep->permission ? ep->permission : "", ep->role ? ep->role : ROLE_USER))
+            bool allowed = ep->permission ? perm_has(&r->ctx, ep->permission, ep->role ? ep->role : ROLE_USER)
+                                          : r->ctx.role >= (ep->role ? ep->role : ROLE_USER);
+            if (!allowed)
                 reply_errorf(r, ERR_FORBIDDEN, NULL, "your role does not allow this");
             else
                 run_action(r, ep->method, ep->raw_body, NULL, params, np, NULL, NULL, ep);
@@ -203,6 +224,13 @@ static void authenticated(Request *r, const char **seg, int nseg)
             reply_error(r, &e);
     } else {
         store_rollback(c);
+    }
+    /* A key used only for reads: note its use at most once a minute, in its own small write. */
+    if (api_key && stale && !write && r->status < 400 && store_begin(c, &r->ctx, true, &e) == 0) {
+        if (apikey_touch(&r->ctx, session_id, &e) == 0)
+            store_commit(c, &e);
+        else
+            store_rollback(c);
     }
     store_release(c);
     r->ctx.conn = NULL;
@@ -247,7 +275,27 @@ void router_dispatch(Request *r)
         handle_openapi(r);
         return;
     }
-    if (n == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") != 0) {
+    const char *params[4];
+    int np = 0;
+    const Endpoint *pub = registry_match_endpoint(r->method, seg, n, params, &np);
+    bool is_auth = n == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") != 0 &&
+                   strcmp(seg[1], "sessions") != 0;
+    if ((pub && pub->public) || is_auth) {
+        int wait = ratelimit_check(r->ctx.ip);
+        if (wait > 0) {
+            char ra[16];
+            snprintf(ra, sizeof ra, "%d", wait);
+            reply_header(r, "Retry-After", ra);
+            reply_errorf(r, ERR_RATE_LIMIT, NULL, "too many sign-in requests from this address; retry in %d s", wait);
+            return;
+        }
+    }
+    if (pub && pub->public) {
+        r->route = "public";
+        run_action(r, pub->method, pub->raw_body, NULL, params, np, NULL, NULL, pub);
+        return;
+    }
+    if (is_auth) {
         r->route = "auth";
         if (strcmp(r->method, "POST") != 0) {
             reply_header(r, "Allow", "POST");
@@ -261,6 +309,17 @@ void router_dispatch(Request *r)
         strcmp(r->method, "POST") == 0) {
         r->route = "test";
         test_clock(r);
+        return;
+    }
+    if (n == 2 && strcmp(seg[0], "_test") == 0 && strcmp(seg[1], "jobs") == 0 && r->ctx.test_mode &&
+        strcmp(r->method, "POST") == 0) {   /* runs the daily jobs due now, synchronously */
+        r->route = "test";
+        Error e;
+        int ran = 0;
+        if (jobs_run_due(r->srv->store, NULL, &ran, &e) < 0)
+            reply_error(r, &e);
+        else
+            reply_json(r, 200, json_pack("{s:i}", "ran", ran));
         return;
     }
     r->route = "resource";

@@ -19,6 +19,8 @@ void handle_resource(Request *r, const char *const *seg, int nseg);
 void run_action(Request *r, const char *method, bool raw_body, const char *id, const char *const *params, int np,
                 const Table *t, const Action *a, const Endpoint *ep);
 /* The body cap for a request, from its route (uploads may allow more). */
+/* Per-IP limit for endpoints without a token: 0 = allowed, else seconds to wait. */
+int ratelimit_check(const char *ip);
 size_t router_body_cap(const char *method, const char *path, size_t dflt);
 bool idem_begin(Request *r, const char *key, bool *owned);
 int  idem_store(Request *r, const char *key);

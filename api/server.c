@@ -206,6 +206,8 @@ static Request *request_new(Server *s, struct MHD_Connection *c, const char *met
     r->ctx.request_id = r->request_id;
     r->ctx.now = clock_now();
     r->ctx.test_mode = s->cfg.test_mode;
+    r->ctx.store = s->store;
+    r->ctx.data_dir = s->cfg.data_dir;
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci && ci->client_addr) {
         char ip[INET6_ADDRSTRLEN] = "";
@@ -216,6 +218,10 @@ static Request *request_new(Server *s, struct MHD_Connection *c, const char *met
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
         r->ctx.ip = arena_strdup(&r->arena, ip);
     }
+    /* Tests simulate many clients from one address. */
+    const char *tip = s->cfg.test_mode ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Remit-Test-Ip") : NULL;
+    if (tip && strlen(tip) < 64)
+        r->ctx.ip = arena_strdup(&r->arena, tip);
     const char *ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
     r->ctx.user_agent = ua ? arena_strndup(&r->arena, ua, strnlen(ua, 512)) : NULL;
     return r;
@@ -223,6 +229,8 @@ static Request *request_new(Server *s, struct MHD_Connection *c, const char *met
 
 static void request_free(Request *r)
 {
+    if (r->ctx.reply_extra)
+        json_decref((json_t *)r->ctx.reply_extra);
     buf_free(&r->body);
     buf_free(&r->out);
     arena_free(&r->arena);

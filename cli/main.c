@@ -9,6 +9,7 @@
  * REMIT_LOG_LEVEL (debug|info|warn|error), REMIT_BODY_MAX (bytes),
  * REMIT_TEST_MODE=1 (test-only endpoints and cheap password hashing).
  */
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,6 +26,8 @@
 #include "core/log.h"
 #include "domain/auth.h"
 #include "domain/domain.h"
+#include "domain/jobs.h"
+#include "domain/outbox.h"
 #include "model/migrate.h"
 #include "model/registry.h"
 
@@ -36,6 +39,9 @@ static void usage(FILE *f)
           "  serve      run the HTTP API and web console\n"
           "  migrate    create or upgrade the database schema, then exit\n"
           "  demo       create the demo tenant with sample data (idempotent), then exit\n"
+          "  audit verify [--tenant SLUG]   check the audit hash chains; exit 1 naming the first broken row\n"
+          "  jobs run   run the daily jobs that are due now (the server does this every minute)\n"
+          "  tenant list | activate SLUG --plan P [--months N] | suspend SLUG | resume SLUG   (operator)\n"
           "\n"
           "options (and environment variables):\n"
           "  --db URL            sqlite:FILE or postgres://user:pass@host:port/db   (REMIT_DB)\n"
@@ -183,6 +189,16 @@ static int cmd_serve(const CliOpts *o)
     const char *colon = strrchr(o->listen, ':');
     snprintf(url, sizeof url, "http://%.*s:%d/", colon ? (int)(colon - o->listen) : 9, colon ? o->listen : "127.0.0.1",
              srv.port);
+    OutboxConfig ocfg = {
+        .data_dir = o->data_dir,
+        .smtp_url = getenv("REMIT_SMTP_URL"),
+        .mail_from = getenv("REMIT_MAIL_FROM"),
+        .interval_ms = o->test_mode ? 200 : 1000,
+    };
+    if (outbox_start(s, &ocfg) < 0)
+        log_printf(LOG_ERROR, NULL, "cannot start the outbox worker");
+    if (jobs_start(s, o->test_mode ? 5000 : 60000) < 0)
+        log_printf(LOG_ERROR, NULL, "cannot start the daily job scheduler");
     log_event(LOG_INFO, NULL, "listening", "url", url, "store", store_dialect_name(s), NULL);
     printf("remit: serving on %s (%s)\n", url, store_dialect_name(s));
     fflush(stdout);
@@ -190,6 +206,8 @@ static int cmd_serve(const CliOpts *o)
     sigwait(&set, &sig);
     log_printf(LOG_INFO, NULL, "signal %d: finishing in-flight requests", sig);
     server_stop(&srv, 30);
+    jobs_stop();
+    outbox_stop();
     store_close(s);
     log_printf(LOG_INFO, NULL, "stopped");
     return 0;
@@ -215,6 +233,7 @@ int main(int argc, char **argv)
     LogLevel ll;
     if (lvl && log_level_parse(&ll, lvl) == 0)
         log_set_level(ll);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     if (id_init() < 0) {
         fprintf(stderr, "remit: libsodium failed to start\n");
         return 1;
@@ -243,11 +262,18 @@ int main(int argc, char **argv)
         rc = cmd_migrate(&o);
     else if (strcmp(argv[1], "demo") == 0)
         rc = cmd_demo(&o);
+    else if (strcmp(argv[1], "audit") == 0)
+        rc = cmd_audit(&o);
+    else if (strcmp(argv[1], "tenant") == 0)
+        rc = cmd_tenant(&o);
+    else if (strcmp(argv[1], "jobs") == 0)
+        rc = cmd_jobs(&o);
     else {
         fprintf(stderr, "remit: unknown command %s\n\n", argv[1]);
         usage(stderr);
         rc = 2;
     }
     registry_free();
+    curl_global_cleanup();
     return rc;
 }

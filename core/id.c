@@ -135,6 +135,11 @@ void id_random_token(char *out, size_t cap, size_t bytes)
         out[0] = '\0';
 }
 
+void id_sha256(unsigned char out[32], const void *data, size_t len)
+{
+    crypto_hash_sha256(out, data, len);
+}
+
 void id_sha256_hex(char out[65], const void *data, size_t len)
 {
     unsigned char h[crypto_hash_sha256_BYTES];

@@ -23,6 +23,8 @@ bool uuid_parse(Uuid *out, const char *s, size_t len);   /* canonical 8-4-4-4-12
 bool uuid_valid(const char *s, size_t len);
 /* Random url-safe token text of `bytes` random bytes. out must hold base64url length + 1. */
 void id_random_token(char *out, size_t cap, size_t bytes);
+/* SHA-256 of data, raw. */
+void id_sha256(unsigned char out[32], const void *data, size_t len);
 /* SHA-256 of data as 64 lowercase hex chars. */
 void id_sha256_hex(char out[65], const void *data, size_t len);
 /* base64url without padding; returns chars written (excl. NUL) or 0 if cap too small. */

@@ -6,4 +6,8 @@
 void domain_init(void)
 {
     customers_init();
+    audit_init();
+    permissions_init();
+    apikeys_init();
+    subscription_init();
 }

@@ -7,5 +7,25 @@ void domain_init(void);
 
 /* One per module (domain/<module>.c). */
 void customers_init(void);
+void audit_init(void);
+void permissions_init(void);
+void apikeys_init(void);
+void subscription_init(void);
+
+#include <jansson.h>
+#include "store/store.h"
+/* domain/permissions.c */
+json_t *permissions_list(void);
+bool permissions_known(const char *code);
+int permissions_load(Ctx *ctx, const char *json_text, size_t len);
+/* domain/apikeys.c: "Bearer rak_..." */
+int apikey_decode(const char *token, Ctx *ctx, char key_id[40], Error *err);
+int apikey_load(Ctx *ctx, const char *key_id, const char *token, bool *stale, Error *err);
+int apikey_touch(Ctx *ctx, const char *key_id, Error *err);
+/* domain/subscription.c */
+int subscription_start(Ctx *ctx, const char *email, Error *err);
+int subscription_check_write(Ctx *ctx, const char *status, const char *trial_end, Error *err);
+int subscription_check_limit(Ctx *ctx, const char *table, Error *err);
+int subscription_activate(Ctx *ctx, const char *plan_code, int months, Error *err);
 
 #endif

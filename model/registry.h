@@ -173,6 +173,8 @@ typedef struct Endpoint {
     const char *doc;
     size_t body_max;
     bool raw_body;
+    bool public;                 /* no token: the handler runs without a transaction (ctx->conn NULL)
+                                  * and opens its own through ctx->store; rate-limited per client IP */
 } Endpoint;
 
 void registry_add_endpoint(const Endpoint *e);

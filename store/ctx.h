@@ -14,13 +14,17 @@
 #include "core/arena.h"
 
 struct Conn;
+struct Store;
 struct AuthInfo;
 
 typedef enum Role { ROLE_NONE = 0, ROLE_USER = 1, ROLE_MANAGER = 2, ROLE_ADMIN = 3 } Role;
 
 typedef struct Ctx {
     Arena *arena;
-    struct Conn *conn;
+    struct Conn *conn;         /* the request's transaction; NULL for public endpoints */
+    struct Store *store;       /* for code that runs its own transactions (sign-in, workers) */
+    const char *data_dir;      /* where files live (uploads, mail sink) */
+    void *reply_extra;         /* json_t*: keys merged into a create response once (e.g. a new API key) */
     char tenant_id[40];        /* "" = system scope */
     char user_id[40];          /* "" = no user (system, signup) */
     const char *user_email;
@@ -32,6 +36,8 @@ typedef struct Ctx {
     const char *user_agent;
     const char *currency;      /* the tenant's base currency */
     const char *timezone;      /* the tenant's time zone (IANA) */
+    const char *subscription_status;   /* the tenant's, for the 402 rule (domain/subscription.c) */
+    const char *trial_end;
     int64_t now;               /* clock_now() at the start of the request */
     bool test_mode;
 } Ctx;
