@@ -396,6 +396,24 @@ static int dump_cb(const char *s, size_t n, void *arg)
     return buf_append(arg, s, n) ? 0 : -1;
 }
 
+/* Decimal text of v into out (at least 21 bytes), as "%lld" writes it; returns the length. */
+static size_t int_text(char *out, int64_t v)
+{
+    char tmp[24];
+    size_t n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t len = 0;
+    if (v < 0)
+        out[len++] = '-';
+    while (n)
+        out[len++] = tmp[--n];
+    return len;
+}
+
 static void write_value(Ctx *ctx, const Row *row, int col, Buf *b)
 {
     const Field *f = &row->t->fields[col];
@@ -409,11 +427,9 @@ static void write_value(Ctx *ctx, const Row *row, int col, Buf *b)
     case FT_BOOL:
         buf_puts(b, v.i ? "true" : "false");
         return;
-    case FT_INT: {
-        int n = snprintf(tmp, sizeof tmp, "%lld", (long long)(v.kind == V_TEXT ? strtoll(v.s, NULL, 10) : v.i));
-        buf_append(b, tmp, (size_t)n);
+    case FT_INT:
+        buf_append(b, tmp, int_text(tmp, v.kind == V_TEXT ? strtoll(v.s, NULL, 10) : v.i));
         return;
-    }
     case FT_DECIMAL:
         dec_format_trim(tmp, sizeof tmp, dec_from_scaled(v.i, f->size));
         buf_json_str(b, tmp, strlen(tmp));

@@ -76,6 +76,8 @@ Test(codec_json, direct_writer_matches_jansson_for_every_field_type)
         "send_payment_reminders", "false", "version", "3", "created_at", "2026-01-01T00:00:00.000000Z",
     };
     static const char *const customer_jpy[] = {"code", "J", "currency", "JPY", "credit_limit", "1000"};
+    static const char *const customer_int_limits[] = {"employees_count", "-9223372036854775808",
+                                                      "payment_terms", "9223372036854775807", "version", "-1"};
     static const char *const customer_kwd[] = {"code", "K", "currency", "KWD", "credit_limit", "1234"};
     static const char *const customer_unknown_currency[] = {"code", "X", "currency", "ZZZ", "credit_limit", "5"};
     static const char *const customer_empty[] = {"name", ""};
@@ -93,6 +95,7 @@ Test(codec_json, direct_writer_matches_jansson_for_every_field_type)
     } rows[] = {
         {"customers", customer_usd, N(customer_usd)},
         {"customers", customer_jpy, N(customer_jpy)},
+        {"customers", customer_int_limits, N(customer_int_limits)},
         {"customers", customer_kwd, N(customer_kwd)},
         {"customers", customer_unknown_currency, N(customer_unknown_currency)},
         {"customers", customer_empty, N(customer_empty)},
@@ -155,6 +158,10 @@ Test(codec_json, buf_json_str_escapes_as_jansson_does)
     static const char *const strings[] = {
         "", "plain", "quote \" and backslash \\", "slash / stays", "\b\f\n\r\t", "\x01\x02\x1e\x1f",
         "del \x7f stays", "UTF-8 ₹ € 日本 😀", "ends with escape\n",
+        /* escapes at every offset of the 8-byte scan, and long clean runs around them */
+        "0123456\"89abcdef", "01234567\\9abcdef", "012345678\x1f", "0123456789ABCDE\x01", "\x1f" "12345678",
+        "abcdefghijklmnop\"", "abcdefgh ijklmnop qrstuvwx yz012345 ^_`{|}~ !#$%&'()*+,-./:;<=>?@[]",
+        " !#$%&'()*+,-./", "[]^_`{|}~\x7f\u00e9\u20b9",
     };
     for (size_t i = 0; i < N(strings); i++) {
         json_t *j = json_string(strings[i]);
@@ -177,4 +184,26 @@ Test(codec_json, buf_json_str_escapes_as_jansson_does)
     cr_assert_str_eq(buf_cstr(&got), want);
     buf_free(&got);
     free(want);
+}
+
+/* Every ASCII byte at every position of a 24-byte string: covers each lane of the 8-byte scan. */
+Test(codec_json, buf_json_str_agrees_with_jansson_for_every_byte_at_every_offset)
+{
+    char s[25];
+    for (int c = 1; c < 0x80; c++) {
+        for (int at = 0; at < 24; at++) {
+            memset(s, 'a', 24);
+            s[24] = '\0';
+            s[at] = (char)c;
+            json_t *j = json_string(s);
+            char *want = json_dumps(j, JSON_ENCODE_ANY);
+            json_decref(j);
+            Buf got;
+            buf_init(&got, 0);
+            buf_json_str(&got, s, 24);
+            cr_assert_str_eq(buf_cstr(&got), want, "byte 0x%02x at %d", c, at);
+            buf_free(&got);
+            free(want);
+        }
+    }
 }
