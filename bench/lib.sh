@@ -4,15 +4,20 @@
 #   bench_init                      temp dir in $BENCH_TMP, cleanup trap (processes, temp dir)
 #   bench_track PID                 kill PID (TERM, then KILL) at cleanup
 #   remit_start NAME [ARGS...]      build/remit serve on sqlite:$BENCH_TMP/NAME/remit.db, a free
-#                                   loopback port; sets REMIT_URL and REMIT_PID
-#   remit_signup                    signs a tenant up; sets BENCH_TOKEN (an access token)
+#                                   loopback port; sets REMIT_URL, REMIT_PID, REMIT_DB_URL, REMIT_DATA
+#   remit_signup                    signs a tenant up; sets BENCH_TOKEN (an access token) and
+#                                   BENCH_SLUG (the tenant's slug)
+#   remit_cli ARGS...               build/remit ARGS on that server's database and data dir
 #   nginx_start DOCROOT             nginx serving DOCROOT as application/json; sets NGINX_URL
-#   wrk_measure LABEL URL           warm-up, then the measured run; prints one table row and sets
-#                                   WRK_RPS, WRK_P99_MS
+#   wrk_run URL                     warm-up, then the measured run; sets WRK_RPS, WRK_P50_MS,
+#                                   WRK_P99_MS, WRK_ERRORS
+#   wrk_measure LABEL URL           wrk_run and one table row (wrk_header prints the heading)
+#   median N... / sum N...          of numbers; fmt DECIMALS formats the number on stdin
 #   ratio A B                       A / B with two decimals
 #
 # Settings (environment): BENCH_THREADS (wrk -t, default 2), BENCH_CONNS (-c, default 32),
-# BENCH_SECONDS (-d, default 10), BENCH_WARMUP (seconds, default 3).
+# BENCH_SECONDS (-d, default 10), BENCH_WARMUP (seconds, default 3), BENCH_ROUNDS (how many
+# times a script repeats its comparisons, default 3).
 # Everything listens on 127.0.0.1 only; a script that exits for any reason (error, Ctrl-C)
 # stops what it started and removes its temp dir.
 
@@ -20,6 +25,7 @@ BENCH_THREADS=${BENCH_THREADS:-2}
 BENCH_CONNS=${BENCH_CONNS:-32}
 BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_WARMUP=${BENCH_WARMUP:-3}
+BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_ROOT=$(pwd)
 BENCH_PIDS=""
 BENCH_TMP=""
@@ -80,8 +86,10 @@ remit_start() {
     shift
     dir="$BENCH_TMP/$name"
     mkdir -p "$dir"
-    REMIT_LOG_LEVEL=${REMIT_LOG_LEVEL:-warn} ./build/remit serve --db "sqlite:$dir/remit.db" \
-        --data-dir "$dir/data" --listen 127.0.0.1:0 "$@" >"$dir/out" 2>"$dir/log" &
+    REMIT_DB_URL="sqlite:$dir/remit.db"
+    REMIT_DATA="$dir/data"
+    REMIT_LOG_LEVEL=${REMIT_LOG_LEVEL:-warn} ./build/remit serve --db "$REMIT_DB_URL" \
+        --data-dir "$REMIT_DATA" --listen 127.0.0.1:0 "$@" >"$dir/out" 2>"$dir/log" &
     REMIT_PID=$!
     bench_track "$REMIT_PID"
     port=$(wait_remit_port "$dir/out" "$REMIT_PID") || {
@@ -96,7 +104,13 @@ remit_signup() {
         -d '{"tenant_name":"Bench Co","email":"bench@remit.test","password":"bench-password-2026"}') ||
         die "signup failed"
     BENCH_TOKEN=$(printf '%s' "$body" | sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p')
-    [ -n "$BENCH_TOKEN" ] || die "signup gave no access token: $body"
+    BENCH_SLUG=$(printf '%s' "$body" | sed -n 's/.*"slug": *"\([^"]*\)".*/\1/p')
+    [ -n "$BENCH_TOKEN" ] && [ -n "$BENCH_SLUG" ] || die "signup gave no access token or slug: $body"
+}
+
+# remit_cli ARGS... — build/remit ARGS on the database and data dir of the last remit_start.
+remit_cli() {
+    ./build/remit "$@" --db "$REMIT_DB_URL" --data-dir "$REMIT_DATA" >/dev/null || die "remit $* failed"
 }
 
 nginx_start() {
@@ -159,25 +173,50 @@ free_port() {
     die "no free port"
 }
 
-# wrk_measure LABEL URL — BENCH_TOKEN (if set) goes in an Authorization header.
-wrk_measure() {
-    label=$1
-    url=$2
+# wrk_run URL — a warm-up run, then the measured one; sets WRK_RPS, WRK_P50_MS, WRK_P99_MS,
+# WRK_ERRORS. BENCH_TOKEN (if set) goes in an Authorization header.
+wrk_run() {
+    url=$1
     lua="$BENCH_ROOT/bench/wrk-report.lua"
     BENCH_TOKEN=${BENCH_TOKEN:-} wrk -t"$BENCH_THREADS" -c"$BENCH_CONNS" -d"${BENCH_WARMUP}s" -s "$lua" "$url" \
         >/dev/null 2>&1 || die "wrk warm-up failed on $url"
-    out=$(BENCH_TOKEN=${BENCH_TOKEN:-} wrk -t"$BENCH_THREADS" -c"$BENCH_CONNS" -d"${BENCH_SECONDS}s" --latency \
+    out=$(BENCH_TOKEN=${BENCH_TOKEN:-} wrk -t"$BENCH_THREADS" -c"$BENCH_CONNS" -d"${BENCH_SECONDS}s" \
         -s "$lua" "$url" 2>&1) || die "wrk failed on $url: $out"
     line=$(printf '%s\n' "$out" | grep '^RESULT ') || die "no wrk result for $url: $out"
     WRK_RPS=$(printf '%s' "$line" | sed -n 's/.* rps=\([0-9.]*\).*/\1/p')
     WRK_P50_MS=$(printf '%s' "$line" | sed -n 's/.* p50_ms=\([0-9.]*\).*/\1/p')
     WRK_P99_MS=$(printf '%s' "$line" | sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p')
     WRK_ERRORS=$(printf '%s' "$line" | sed -n 's/.* errors=\([0-9]*\).*/\1/p')
-    printf '%-22s %10s %10s %10s %8s\n' "$label" "$WRK_RPS" "$WRK_P50_MS" "$WRK_P99_MS" "$WRK_ERRORS"
+}
+
+# wrk_measure LABEL URL — wrk_run, then one table row.
+wrk_measure() {
+    wrk_run "$2"
+    wrk_row "$1" "$WRK_RPS" "$WRK_P50_MS" "$WRK_P99_MS" "$WRK_ERRORS"
 }
 
 wrk_header() {
     printf '%-22s %10s %10s %10s %8s\n' "case" "req/s" "p50 ms" "p99 ms" "errors"
+}
+
+wrk_row() {
+    printf '%-22s %10s %10s %10s %8s\n' "$1" "$2" "$3" "$4" "$5"
+}
+
+# median N... — the median of the numbers (the mean of the middle two for an even count).
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+        if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# fmt DECIMALS — formats the number on stdin ("n/a" passes through).
+fmt() {
+    awk -v d="$1" '{ if ($1 ~ /^-?[0-9.]+$/) printf "%.*f\n", d, $1; else print }'
+}
+
+# sum N... — the sum of the numbers.
+sum() {
+    printf '%s\n' "$@" | awk '{ s += $1 } END { print s + 0 }'
 }
 
 ratio() {
