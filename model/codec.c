@@ -472,8 +472,10 @@ int codec_write_json(Ctx *ctx, const Row *row, Buf *out)
         if (!first)
             buf_putc(out, ',');
         first = false;
-        buf_json_str(out, f->name, strlen(f->name));
-        buf_putc(out, ':');
+        /* "name": — field names are SQL column names, which need no JSON escape */
+        buf_putc(out, '"');
+        buf_puts(out, f->name);
+        buf_append(out, "\":", 2);
         write_value(ctx, row, c, out);
     }
     buf_putc(out, '}');
