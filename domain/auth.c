@@ -111,6 +111,18 @@ static void make_access(char *out, size_t cap, const char *tenant, const char *s
     id_b64url_encode(out + 4, cap - 4, buf, sizeof buf);
 }
 
+void auth_csrf_token(char out[64], const char *session_id)
+{
+    unsigned char buf[64], mac[32];
+    size_t n = strlen(session_id);
+    if (n > 56)
+        n = 56;
+    memcpy(buf, "csrf", 4);
+    memcpy(buf + 4, session_id, n);
+    id_hmac_sha256(mac, secret_key, buf, 4 + n);
+    id_b64url_encode(out, 64, mac, sizeof mac);
+}
+
 int auth_decode_access(const char *token, Ctx *ctx, char session_id[40], Error *err)
 {
     unsigned char buf[PAYLOAD + MAC + 4];
@@ -346,6 +358,8 @@ int auth_signup(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
         return rc;
     ctx->conn = c;
     uuid_v7_str(ctx->tenant_id);
+    int attempts = 0;
+again:
     rc = store_begin(c, ctx, true, err);
     if (rc < 0)
         goto out;
@@ -416,6 +430,11 @@ int auth_signup(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
     goto out;
 rollback:
     store_rollback(c);
+    /* Two sign-ups with one name can choose the same free slug at once (PostgreSQL runs them
+     * side by side): the loser's insert waits for the winner's commit and fails on the unique
+     * slug. Run it again; it now sees that slug taken and takes the next one. */
+    if (rc == -ERR_DUPLICATE && err && strcmp(err->field, "slug") == 0 && ++attempts < 5)
+        goto again;
 out:
     store_release(c);
     ctx->conn = NULL;
