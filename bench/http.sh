@@ -1,14 +1,17 @@
 #!/bin/sh
 # bench/http.sh — the HTTP API against nginx on this machine.
 #
-# Starts build/remit serve on a fresh SQLite database (REMIT_LOG_LEVEL=warn, so the per-request
-# log line is off and logging does not dominate), signs a tenant up and creates
-# BENCH_CUSTOMERS (default 1000) customers through the API, then measures with wrk:
+# Starts build/remit serve (or $BENCH_REMIT) on a fresh SQLite database (REMIT_LOG_LEVEL=warn,
+# so the per-request log line is off and logging does not dominate), signs a tenant up, puts it
+# on a plan without limits and creates BENCH_CUSTOMERS (default 1000) customers through the API,
+# then measures with wrk:
 #   get-by-id   GET /api/v1/customers/{id}     (a customer in the middle of the table)
 #   list-50     GET /api/v1/customers?limit=50
 # Then nginx serves each of those two response bodies, saved as static files (same bytes, same
-# size), and the same wrk runs against it. Prints req/s, p50 and p99 latency for each, and the
-# ratio remit/nginx. The target: get-by-id at least 0.50 of nginx's rate.
+# size), and the same wrk runs against it, remit and nginx alternately for BENCH_ROUNDS rounds.
+# Prints the median req/s, p50 and p99 latency of each, and the ratio remit/nginx (the median of
+# the per-round ratios). The target: get-by-id at least 0.50 of nginx's rate.
+# REMIT_THREADS sets remit's HTTP threads (default: the server's own default).
 set -eu
 . bench/lib.sh
 bench_init

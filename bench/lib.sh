@@ -3,11 +3,11 @@
 #   . bench/lib.sh
 #   bench_init                      temp dir in $BENCH_TMP, cleanup trap (processes, temp dir)
 #   bench_track PID                 kill PID (TERM, then KILL) at cleanup
-#   remit_start NAME [ARGS...]      build/remit serve on sqlite:$BENCH_TMP/NAME/remit.db, a free
+#   remit_start NAME [ARGS...]      $BENCH_REMIT serve on sqlite:$BENCH_TMP/NAME/remit.db, a free
 #                                   loopback port; sets REMIT_URL, REMIT_PID, REMIT_DB_URL, REMIT_DATA
 #   remit_signup                    signs a tenant up; sets BENCH_TOKEN (an access token) and
 #                                   BENCH_SLUG (the tenant's slug)
-#   remit_cli ARGS...               build/remit ARGS on that server's database and data dir
+#   remit_cli ARGS...               $BENCH_REMIT ARGS on that server's database and data dir
 #   nginx_start DOCROOT             nginx serving DOCROOT as application/json; sets NGINX_URL
 #   wrk_run URL                     warm-up, then the measured run; sets WRK_RPS, WRK_P50_MS,
 #                                   WRK_P99_MS, WRK_ERRORS
@@ -17,7 +17,8 @@
 #
 # Settings (environment): BENCH_THREADS (wrk -t, default 2), BENCH_CONNS (-c, default 32),
 # BENCH_SECONDS (-d, default 10), BENCH_WARMUP (seconds, default 3), BENCH_ROUNDS (how many
-# times a script repeats its comparisons, default 3).
+# times a script repeats its comparisons, default 3), BENCH_REMIT (the binary, default
+# ./build/remit: another build can be measured the same way).
 # Everything listens on 127.0.0.1 only; a script that exits for any reason (error, Ctrl-C)
 # stops what it started and removes its temp dir.
 
@@ -27,6 +28,7 @@ BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_WARMUP=${BENCH_WARMUP:-3}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_ROOT=$(pwd)
+BENCH_REMIT=${BENCH_REMIT:-./build/remit}
 BENCH_PIDS=""
 BENCH_TMP=""
 
@@ -88,7 +90,7 @@ remit_start() {
     mkdir -p "$dir"
     REMIT_DB_URL="sqlite:$dir/remit.db"
     REMIT_DATA="$dir/data"
-    REMIT_LOG_LEVEL=${REMIT_LOG_LEVEL:-warn} ./build/remit serve --db "$REMIT_DB_URL" \
+    REMIT_LOG_LEVEL=${REMIT_LOG_LEVEL:-warn} "$BENCH_REMIT" serve --db "$REMIT_DB_URL" \
         --data-dir "$REMIT_DATA" --listen 127.0.0.1:0 "$@" >"$dir/out" 2>"$dir/log" &
     REMIT_PID=$!
     bench_track "$REMIT_PID"
@@ -108,9 +110,9 @@ remit_signup() {
     [ -n "$BENCH_TOKEN" ] && [ -n "$BENCH_SLUG" ] || die "signup gave no access token or slug: $body"
 }
 
-# remit_cli ARGS... — build/remit ARGS on the database and data dir of the last remit_start.
+# remit_cli ARGS... — $BENCH_REMIT ARGS on the database and data dir of the last remit_start.
 remit_cli() {
-    ./build/remit "$@" --db "$REMIT_DB_URL" --data-dir "$REMIT_DATA" >/dev/null || die "remit $* failed"
+    "$BENCH_REMIT" "$@" --db "$REMIT_DB_URL" --data-dir "$REMIT_DATA" >/dev/null || die "remit $* failed"
 }
 
 nginx_start() {
