@@ -11,13 +11,20 @@
 # size), and the same wrk runs against it, remit and nginx alternately for BENCH_ROUNDS rounds.
 # Prints the median req/s, p50 and p99 latency of each, and the ratio remit/nginx (the median of
 # the per-round ratios). The issue's target: get-by-id at least 0.50 of nginx's rate.
-# REMIT_THREADS sets remit's HTTP threads (default: the server's own default).
+# REMIT_THREADS sets remit's HTTP threads (default: the server's own default); BENCH_STORE=postgres
+# runs the same on a throwaway PostgreSQL server (scripts/pg-test.sh, fsync off) instead of SQLite.
 set -eu
 . bench/lib.sh
 bench_init
 
 customers=${BENCH_CUSTOMERS:-1000}
 threads=${REMIT_THREADS:-}
+store=${BENCH_STORE:-sqlite}
+case $store in
+    sqlite) ;;
+    postgres) pg_start ;;
+    *) die "BENCH_STORE must be sqlite or postgres" ;;
+esac
 
 remit_start http ${threads:+--threads "$threads"}
 remit_signup
@@ -66,7 +73,7 @@ list_size=$(wc -c <"$docroot/list.json")
 chmod -R a+rX "$docroot"
 nginx_start "$docroot"
 
-echo "http: remit serve (release build, SQLite, REMIT_LOG_LEVEL=${REMIT_LOG_LEVEL:-warn}: no per-request log line)," \
+echo "http: remit serve (release build, $store, REMIT_LOG_LEVEL=${REMIT_LOG_LEVEL:-warn}: no per-request log line)," \
     "threads: ${threads:-default (2 x CPUs, min 4)}"
 echo "http: ${customers} customers created through the API in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 echo "http: nginx $(nginx -v 2>&1 | sed 's|.*/||'), worker_processes auto, access_log off, serving the same response bytes"

@@ -3,8 +3,10 @@
 #   . bench/lib.sh
 #   bench_init                      temp dir in $BENCH_TMP, cleanup trap (processes, temp dir)
 #   bench_track PID                 kill PID (TERM, then KILL) at cleanup
-#   remit_start NAME [ARGS...]      $BENCH_REMIT serve on sqlite:$BENCH_TMP/NAME/remit.db, a free
-#                                   loopback port; sets REMIT_URL, REMIT_PID, REMIT_DB_URL, REMIT_DATA
+#   pg_start                        a throwaway PostgreSQL (scripts/pg-test.sh) for remit_start
+#   remit_start NAME [ARGS...]      $BENCH_REMIT serve on sqlite:$BENCH_TMP/NAME/remit.db (or the
+#                                   pg_start database), a free loopback port; sets REMIT_URL,
+#                                   REMIT_PID, REMIT_DB_URL, REMIT_DATA
 #   remit_signup                    signs a tenant up; sets BENCH_TOKEN (an access token) and
 #                                   BENCH_SLUG (the tenant's slug)
 #   remit_cli ARGS...               $BENCH_REMIT ARGS on that server's database and data dir
@@ -31,6 +33,7 @@ BENCH_ROOT=$(pwd)
 BENCH_REMIT=${BENCH_REMIT:-./build/remit}
 BENCH_PIDS=""
 BENCH_TMP=""
+BENCH_PG_DIR=""
 
 bench_cleanup() {
     for p in $BENCH_PIDS; do
@@ -45,6 +48,10 @@ bench_cleanup() {
         kill -KILL "$p" 2>/dev/null || true
     done
     BENCH_PIDS=""
+    if [ -n "$BENCH_PG_DIR" ]; then
+        sh "$BENCH_ROOT/scripts/pg-test.sh" stop "$BENCH_PG_DIR" >/dev/null 2>&1 || true
+        BENCH_PG_DIR=""
+    fi
     if [ -n "$BENCH_TMP" ]; then
         rm -rf "$BENCH_TMP"
     fi
@@ -88,7 +95,7 @@ remit_start() {
     shift
     dir="$BENCH_TMP/$name"
     mkdir -p "$dir"
-    REMIT_DB_URL="sqlite:$dir/remit.db"
+    REMIT_DB_URL=${BENCH_DB_URL:-"sqlite:$dir/remit.db"}
     REMIT_DATA="$dir/data"
     REMIT_LOG_LEVEL=${REMIT_LOG_LEVEL:-warn} "$BENCH_REMIT" serve --db "$REMIT_DB_URL" \
         --data-dir "$REMIT_DATA" --listen 127.0.0.1:0 "$@" >"$dir/out" 2>"$dir/log" &
@@ -99,6 +106,15 @@ remit_start() {
         die "remit serve did not start"
     }
     REMIT_URL="http://127.0.0.1:$port"
+}
+
+# pg_start — a throwaway PostgreSQL server (scripts/pg-test.sh: loopback, fsync off) for the
+# next remit_start: sets BENCH_DB_URL; stopped and removed at cleanup.
+pg_start() {
+    sh scripts/deps.sh test >/dev/null
+    BENCH_PG_DIR="$BENCH_TMP/pg"
+    sh scripts/pg-test.sh start "$BENCH_PG_DIR" >/dev/null || die "PostgreSQL did not start"
+    BENCH_DB_URL=$(cat "$BENCH_PG_DIR/url")
 }
 
 remit_signup() {
