@@ -102,6 +102,24 @@ Test(crud, create_get_update_delete_with_versions)
     udb_end(&ta, true);
 }
 
+Test(crud, deleting_a_row_that_other_rows_still_refer_to_is_a_conflict)
+{
+    udb_begin(&db, &ta, true);
+    const char *tag = make(&ta, registry_find("unit_tags"), "{\"name\": \"blue\"}", NULL);
+    char body[160];
+    snprintf(body, sizeof body, "{\"label\": \"tag\", \"tag_id\": \"%s\"}", tag);
+    const char *thing = make(&ta, things, body, NULL);
+    Error e;
+    err_clear(&e);
+    cr_expect_eq(crud_delete(&ta.ctx, registry_find("unit_tags"), tag, -1, NULL, &e), -ERR_CONFLICT);
+    cr_expect_neq(strstr(e.message, "still"), NULL, "the message says the row is still referred to: %s", e.message);
+    Row got;
+    cr_expect_eq(crud_get(&ta.ctx, registry_find("unit_tags"), tag, false, &got, &e), 0, "the tag is still there");
+    cr_expect_eq(crud_delete(&ta.ctx, things, thing, -1, NULL, &e), 0);
+    cr_expect_eq(crud_delete(&ta.ctx, registry_find("unit_tags"), tag, -1, NULL, &e), 0, "%s", e.message);
+    udb_end(&ta, false);
+}
+
 Test(crud, a_lost_update_is_impossible_the_second_writer_of_a_version_gets_412)
 {
     udb_begin(&db, &ta, true);
