@@ -27,6 +27,7 @@
 #include "api/server.h"
 #include "core/clock.h"
 #include "core/date.h"
+#include "core/id.h"
 #include "core/log.h"
 #include "domain/auth.h"
 #include "domain/domain.h"
@@ -126,6 +127,15 @@ static void authenticated(Request *r, const char **seg, int nseg)
     Error e;
     const char *authz = req_header(r, "Authorization");
     char session_id[40];
+    /* The console's session cookie stands for a Bearer token; its writes must carry the CSRF token. */
+    bool via_cookie = false;
+    if (!authz) {
+        const char *at = auth_cookie_token(r, "remit_at");
+        if (at) {
+            authz = arena_printf(&r->arena, "Bearer %s", at);
+            via_cookie = true;
+        }
+    }
     if (!authz || strncmp(authz, "Bearer ", 7) != 0) {
         reply_header(r, "WWW-Authenticate", "Bearer");
         reply_errorf(r, ERR_UNAUTHENTICATED, NULL, "an Authorization: Bearer token is required");
@@ -140,6 +150,15 @@ static void authenticated(Request *r, const char **seg, int nseg)
         return;
     }
     bool write = strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
+    if (via_cookie && write) {
+        char want[64];
+        auth_csrf_token(want, session_id);
+        const char *got = req_header(r, "X-CSRF-Token");
+        if (!got || strlen(got) != strlen(want) || !id_equal_ct(got, want, strlen(want))) {
+            reply_errorf(r, ERR_FORBIDDEN, "X-CSRF-Token", "a cookie session's writes need the X-CSRF-Token header");
+            return;
+        }
+    }
     Conn *c = NULL;
     if (store_acquire(r->srv->store, &c, &e) < 0) {
         reply_error(r, &e);
@@ -189,15 +208,22 @@ static void authenticated(Request *r, const char **seg, int nseg)
         store_release(c);
         return;
     }
-    if (nseg == 1 && strcmp(seg[0], "me") == 0 && !write)
+    if (nseg == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "csrf") == 0 && !write) {
+        char tok[64];
+        auth_csrf_token(tok, session_id);
+        reply_json(r, 200, json_pack("{s:s}", "csrf_token", tok));
+    } else if (nseg == 1 && strcmp(seg[0], "me") == 0 && !write)
         me(r, false);
     else if (nseg == 1 && strcmp(seg[0], "tenant") == 0 && !write)
         me(r, true);
     else if (nseg == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") == 0 && write) {
         if (auth_logout(&r->ctx, session_id, &e) < 0)
             reply_error(r, &e);
-        else
+        else {
+            if (via_cookie)
+                auth_clear_cookies(r);
             reply_bytes(r, 204, NULL, "", 0);
+        }
     } else {
         const char *params[4];
         int np = 0;
@@ -279,7 +305,7 @@ void router_dispatch(Request *r)
     int np = 0;
     const Endpoint *pub = registry_match_endpoint(r->method, seg, n, params, &np);
     bool is_auth = n == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") != 0 &&
-                   strcmp(seg[1], "sessions") != 0;
+                   strcmp(seg[1], "sessions") != 0 && strcmp(seg[1], "csrf") != 0;
     if ((pub && pub->public) || is_auth) {
         int wait = ratelimit_check(r->ctx.ip);
         if (wait > 0) {

@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "core/money.h"
 #include "core/tz.h"
+#include "domain/usermail.h"
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
@@ -96,6 +97,18 @@ static void make_access(char *out, size_t cap, const char *tenant, const char *s
     id_hmac_sha256(buf + PAYLOAD, secret_key, buf, PAYLOAD);
     memcpy(out, "rat_", 4);
     id_b64url_encode(out + 4, cap - 4, buf, sizeof buf);
+}
+
+void auth_csrf_token(char out[64], const char *session_id)
+{
+    unsigned char buf[64], mac[32];
+    size_t n = strlen(session_id);
+    if (n > 56)
+        n = 56;
+    memcpy(buf, "csrf", 4);
+    memcpy(buf + 4, session_id, n);
+    id_hmac_sha256(mac, secret_key, buf, 4 + n);
+    id_b64url_encode(out, 64, mac, sizeof mac);
 }
 
 int auth_decode_access(const char *token, Ctx *ctx, char session_id[40], Error *err)
@@ -392,6 +405,8 @@ again:
     ctx->role = ROLE_ADMIN;
     ctx->role_name = "admin";
     rc = subscription_start(ctx, row_text(&t, "email"), err);
+    if (rc == 0)
+        rc = usermail_send(ctx, TOKEN_VERIFY, user_id, err);   /* verify the address (domain/verify.c) */
     if (rc < 0)
         goto rollback;
     rc = open_session(ctx, user_id, out, err);
@@ -714,6 +729,7 @@ int auth_load_session(Ctx *ctx, const char *session_id, Error *err)
     ctx->user_email = arena_strndup(ctx->arena, email.s, email.len);
     ctx->currency = arena_strndup(ctx->arena, cur.s, cur.len);
     ctx->timezone = arena_strndup(ctx->arena, tz.s, tz.len);
+    snprintf(ctx->session_id, sizeof ctx->session_id, "%s", session_id);
     Value role_id = rows_get(&r, 8), perms = rows_get(&r, 9), ractive = rows_get(&r, 10), rdel = rows_get(&r, 11),
           sub = rows_get(&r, 12), tend = rows_get(&r, 13);
     ctx->subscription_status = sub.kind == V_TEXT ? arena_strndup(ctx->arena, sub.s, sub.len) : NULL;
