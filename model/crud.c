@@ -1,7 +1,7 @@
 /* model/crud.c — generic list/get/create/update/delete over the registry.
  * Exports list_query_init, list_query_arg, list_query_finish, crud_list,
  * crud_list_rows, crud_get, crud_create, crud_update, crud_delete,
- * crud_insert_row, crud_update_row, crud_delete_row, crud_check_refs.
+ * crud_insert_row, crud_update_row, crud_update_row_as, crud_delete_row, crud_check_refs.
  *
  * Pagination is by keyset, never OFFSET: the order keys of the last row (and
  * its id, always the final tie-breaker) are packed into an opaque cursor, and
@@ -582,6 +582,11 @@ int crud_insert_row(Ctx *ctx, const Table *t, Row *row, Error *err)
 
 int crud_update_row(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
+    return crud_update_row_as(ctx, t, row, old, "update", err);
+}
+
+int crud_update_row_as(Ctx *ctx, const Table *t, Row *row, const Row *old, const char *action, Error *err)
+{
     int64_t version = old->v[t->col_version].i;
     row->v[t->col_version] = val_int(version + 1);
     stamp(ctx, row, t->col_updated_at);
@@ -612,7 +617,7 @@ int crud_update_row(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *e
     if (changes != 1)
         return err_set(err, ERR_PRECONDITION, NULL, "the %s was changed by another request; re-read it and retry",
                        t->name);
-    return t->res->audited ? audit_write(ctx, t, "update", old, row, err) : 0;
+    return t->res->audited ? audit_write(ctx, t, action, old, row, err) : 0;
 }
 
 int crud_delete_row(Ctx *ctx, const Table *t, const Row *old, Error *err)
@@ -656,6 +661,17 @@ static int check_parent(Ctx *ctx, const Table *t, const char *parent_id, Error *
     return crud_get(ctx, t->parent, parent_id, false, &p, err);
 }
 
+/* An after_write hook may change the row it follows (a receipt created with allocations): the caller
+ * gets the row as it is at the end of the write, not as it was inserted. */
+static int reread(Ctx *ctx, const Table *t, Row *row, Error *err)
+{
+    Value id = row->v[t->col_id];
+    if (id.kind != V_TEXT)
+        return 0;
+    char *copy = arena_strndup(ctx->arena, id.s, id.len);
+    return copy ? crud_get(ctx, t, copy, false, row, err) : err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+}
+
 int crud_create(Ctx *ctx, const Table *t, json_t *body, const char *parent_id, Row *out, Error *err)
 {
     int rc = check_parent(ctx, t, parent_id, err);
@@ -678,8 +694,11 @@ int crud_create(Ctx *ctx, const Table *t, json_t *body, const char *parent_id, R
         rc = t->hooks->before_write(ctx, t, out, NULL, err);
     if (rc == 0)
         rc = crud_insert_row(ctx, t, out, err);
-    if (rc == 0 && t->hooks && t->hooks->after_write)
+    if (rc == 0 && t->hooks && t->hooks->after_write) {
         rc = t->hooks->after_write(ctx, t, out, NULL, err);
+        if (rc == 0)
+            rc = reread(ctx, t, out, err);
+    }
     return rc;
 }
 
@@ -720,8 +739,11 @@ int crud_update(Ctx *ctx, const Table *t, const char *id, json_t *body, int64_t 
         rc = t->hooks->before_write(ctx, t, out, &old, err);
     if (rc == 0)
         rc = crud_update_row(ctx, t, out, &old, err);
-    if (rc == 0 && t->hooks && t->hooks->after_write)
+    if (rc == 0 && t->hooks && t->hooks->after_write) {
         rc = t->hooks->after_write(ctx, t, out, &old, err);
+        if (rc == 0)
+            rc = reread(ctx, t, out, err);
+    }
     return rc;
 }
 

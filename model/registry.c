@@ -279,6 +279,7 @@ const Action *table_find_action(const Table *t, const char *verb, size_t len, bo
 int row_init(Row *out, Ctx *ctx, const Table *t)
 {
     out->t = t;
+    out->extra = NULL;
     out->v = ARENA_ARRAY(ctx->arena, Value, t->nfields);
     out->set = ARENA_ARRAY(ctx->arena, unsigned char, t->nfields);
     if (!out->v || !out->set)

@@ -106,6 +106,8 @@ typedef struct Row {
     const Table *t;
     Value *v;                    /* one per field of t */
     unsigned char *set;          /* which fields the input gave */
+    void *extra;                 /* what a table's extra_input hook took from the input (e.g. an invoice's
+                                  * "lines"), for its other hooks in the same write; NULL otherwise */
 } Row;
 
 typedef struct ActionResult {
