@@ -153,7 +153,7 @@ static int tax_rate_before_write(Ctx *ctx, const Table *t, Row *row, const Row *
     }
     /* Overlaps with the other rates of the category and region. */
     Value p[3] = {val_text(row_text(row, "category")), val_text(region ? region : ""),
-                  val_text(row_text(row, "id") ? row_text(row, "id") : "")};
+                  val_text(row_text(row, "id") ? row_text(row, "id") : "00000000-0000-0000-0000-000000000000")};
     char sql[1024];
     snprintf(sql, sizeof sql,
              "SELECT %s FROM tax_rates WHERE tenant_id = $1 AND deleted_at IS NULL AND category = $2"

@@ -670,7 +670,7 @@ static int locked_draft(Ctx *ctx, const DocKind *k, const char *doc_id, Row *doc
     if (rc < 0)
         return rc;
     if (!status_is(doc, "draft"))
-        return err_set(err, ERR_STATE, NULL, "the lines of a %s can only change while it is a draft; it is %s", k->what,
+        return err_set(err, ERR_STATE, NULL, "lines can only change while the %s is a draft; it is %s", k->what,
                        row_text(doc, "status"));
     return 0;
 }

@@ -121,7 +121,7 @@ RESOURCE(invoice_line_items) {
     .nfields = COUNT(line_fields),
     .audited = true,
     .read = ROLE_USER, .write = ROLE_MANAGER,
-    .parent = "invoices", .parent_field = "invoice_id",
+    .parent = "invoices", .parent_field = "invoice_id", .segment = "line_items",
     .default_order = "sort_order",
 };
 
@@ -257,7 +257,7 @@ RESOURCE(credit_note_lines) {
     .nfields = COUNT(credit_line_fields),
     .audited = true,
     .read = ROLE_USER, .write = ROLE_MANAGER,
-    .parent = "credit_notes", .parent_field = "credit_note_id",
+    .parent = "credit_notes", .parent_field = "credit_note_id", .segment = "lines",
     .default_order = "sort_order",
 };
 
