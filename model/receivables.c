@@ -178,7 +178,7 @@ static const Field allocation_fields[] = {
     F_REF("receipt_id", "receipts", REQUIRED | FILTER | IMMUTABLE),
     F_REF("invoice_id", "invoices", REQUIRED | FILTER | IMMUTABLE),
     F_TEXT("currency", 3, READONLY),
-    F_MONEY("allocated_amount", "currency", REQUIRED | NONNEG | IMMUTABLE),
+    F_MONEY("allocated_amount", "currency", REQUIRED | NONNEG | IMMUTABLE | SORT),
     F_DATE("allocation_date", READONLY | FILTER | SORT),
     F_ENUM("status", allocation_statuses, READONLY | FILTER, .def = "active",
            .doc = "released when the receipt bounced or was cancelled"),
