@@ -11,7 +11,8 @@
  *    invoice must be finalized and not cancelled, and belong to the same
  *    customer. A line may name the invoice line it reverses
  *    (invoice_line_item_id): its description, SAC, unit, rate and tax rate are
- *    the line's defaults.
+ *    the line's defaults; a line of a note against an invoice charged at a
+ *    single tax rate takes that rate unless it gives one.
  *  - GST is reversed per rate: the note's lines are taxed like invoice lines
  *    (CGST + SGST inside the state, IGST across), so its tax shows per kind and
  *    rate. When issued against an invoice, the notes issued against it may not
@@ -80,9 +81,29 @@ static int get_invoice(Ctx *ctx, const char *id, bool lock, Row *inv, Error *err
 static int line_defaults(Ctx *ctx, const Row *doc, Row *line, Error *err)
 {
     const char *lid = row_text(line, "invoice_line_item_id");
-    if (!lid)
-        return 0;
     const char *inv = row_text(doc, "invoice_id");
+    if (!lid) {
+        /* a line of a note against an invoice charged at one rate reverses that rate */
+        if (!inv || (is_set(line, "tax_rate") && !row_is_null(line, "tax_rate")) || row_text(line, "service_id"))
+            return 0;
+        Value p[1] = {val_text(inv)};
+        Rows r;
+        int rc = store_query(ctx->conn, &r,
+                             "SELECT DISTINCT tax_rate FROM invoice_line_items WHERE tenant_id = $1 AND invoice_id = $2",
+                             p, 1, err);
+        if (rc < 0)
+            return rc;
+        int n = 0;
+        Value rate = val_null();
+        while (rows_next(&r))
+            if (n++ == 0)
+                rate = val_int(rows_get(&r, 0).i);
+        rc = rows_error(&r, err);
+        rows_close(&r);
+        if (rc == 0 && n == 1)
+            row_set(line, "tax_rate", rate);
+        return rc;
+    }
     if (!inv)
         return err_set(err, ERR_INVALID, "invoice_line_item_id", "a standalone credit note cannot reverse an invoice line");
     Row il;

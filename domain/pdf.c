@@ -41,11 +41,12 @@ static void mv(cairo_t *cr, int x, int y)
     cairo_move_to(cr, pango_units_to_double(x), pango_units_to_double(y));
 }
 
+/* size < 0: the condensed face at -size points (table cells). */
 static PangoLayout *layout(Pg *pg, const char *text, int width, int size, bool bold, char align)
 {
     PangoLayout *l = pango_cairo_create_layout(pg->cr);
     char font[64];
-    snprintf(font, sizeof font, "%s %s%d", FONT, bold ? "Bold " : "", size);
+    snprintf(font, sizeof font, "%s%s %s%d", FONT, size < 0 ? " Condensed" : "", bold ? "Bold " : "", size < 0 ? -size : size);
     PangoFontDescription *fd = pango_font_description_from_string(font);
     pango_layout_set_font_description(l, fd);
     pango_font_description_free(fd);
@@ -148,13 +149,14 @@ static int col_w(const PdfTable *t, int c)
     return (int)((long long)TEXT_W * t->width[c] / 100);
 }
 
-#define CELL_PAD PT(3)
+#define CELL_PAD PT(2)
+#define CELL_FONT (-8)
 
 static int table_row(Pg *pg, const PdfTable *t, const char *const *cells, bool head)
 {
     int h = 0;
     for (int c = 0; c < t->ncols; c++) {
-        int ch = measure(pg, cells[c], col_w(t, c) - 2 * CELL_PAD, 8, head);
+        int ch = measure(pg, cells[c], col_w(t, c) - 2 * CELL_PAD, CELL_FONT, head);
         if (ch > h)
             h = ch;
     }
@@ -164,7 +166,7 @@ static int table_row(Pg *pg, const PdfTable *t, const char *const *cells, bool h
     if (head)
         box(pg, MARGIN, pg->y, TEXT_W, h, 90);
     for (int c = 0; c < t->ncols; c++)
-        text(pg, col_x(t, c) + CELL_PAD, pg->y + CELL_PAD, col_w(t, c) - 2 * CELL_PAD, cells[c], 8, head,
+        text(pg, col_x(t, c) + CELL_PAD, pg->y + CELL_PAD, col_w(t, c) - 2 * CELL_PAD, cells[c], CELL_FONT, head,
              t->align ? t->align[c] : 'l');
     pg->y += h;
     hline(pg, MARGIN, PAGE_W_U - MARGIN, pg->y, head ? 6 : 2);

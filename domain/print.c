@@ -23,18 +23,15 @@
 
 #define PDF_MAX (16 * 1024 * 1024)
 
-int print_money(char *out, size_t cap, int64_t minor, const Currency *c, bool symbol)
+/* Groups the integer digits of a plain decimal string ("-123456.78"). */
+static int group(char *out, size_t cap, const char *raw, bool indian, const char *symbol)
 {
-    char raw[MONEY_FORMAT_MAX];
-    if (!c || money_format(raw, sizeof raw, minor, c) < 0)
-        return -1;
     const char *digits = raw[0] == '-' ? raw + 1 : raw;
     const char *dot = strchr(digits, '.');
     size_t ilen = dot ? (size_t)(dot - digits) : strlen(digits);
-    bool indian = strcmp(c->code, "INR") == 0;
     char g[64];
     size_t n = 0;
-    for (size_t i = 0; i < ilen; i++) {
+    for (size_t i = 0; i < ilen && n < sizeof g - 2; i++) {
         size_t left = ilen - i;   /* digits from here to the end of the integer part */
         if (i > 0) {
             bool comma = indian ? (left == 3 || (left > 3 && (left - 3) % 2 == 0)) : left % 3 == 0;
@@ -44,9 +41,30 @@ int print_money(char *out, size_t cap, int64_t minor, const Currency *c, bool sy
         g[n++] = digits[i];
     }
     g[n] = '\0';
-    int w = snprintf(out, cap, "%s%s%s%s", raw[0] == '-' ? "-" : "", symbol && c->symbol ? c->symbol : "", g,
-                     dot ? dot : "");
+    int w = snprintf(out, cap, "%s%s%s%s", raw[0] == '-' ? "-" : "", symbol ? symbol : "", g, dot ? dot : "");
     return w < 0 || (size_t)w >= cap ? -1 : w;
+}
+
+int print_money(char *out, size_t cap, int64_t minor, const Currency *c, bool symbol)
+{
+    char raw[MONEY_FORMAT_MAX];
+    if (!c || money_format(raw, sizeof raw, minor, c) < 0)
+        return -1;
+    return group(out, cap, raw, strcmp(c->code, "INR") == 0, symbol ? c->symbol : NULL);
+}
+
+/* A unit price: grouped, with at least the currency's decimals and at most its own (0.000015). */
+static int print_rate(char *out, size_t cap, Dec d, const Currency *c)
+{
+    char trimmed[DEC_FORMAT_MAX], raw[DEC_FORMAT_MAX];
+    dec_format_trim(trimmed, sizeof trimmed, d);
+    const char *dot = strchr(trimmed, '.');
+    int scale = dot ? (int)strlen(dot + 1) : 0;
+    if (scale < c->exponent)
+        scale = c->exponent;
+    if (dec_format(raw, sizeof raw, d, scale) < 0)
+        return -1;
+    return group(out, cap, raw, strcmp(c->code, "INR") == 0, NULL);
 }
 
 typedef struct P {
@@ -167,10 +185,11 @@ static const char *bank_text(Ctx *ctx, const CompanySettings *cs)
     return s;
 }
 
-static const char *const item_head[] = {"#", "Description", "HSN/SAC", "Qty", "Rate", "Taxable value", "Tax",
-                                        "Amount"};
-static const int item_width[] = {4, 31, 9, 8, 12, 13, 10, 13};
-static const char item_align[] = {'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'};
+static const char *const item_head[] = {"#", "Description", "HSN/SAC", "Qty", "Rate", "Taxable value", "Tax %",
+                                        "Tax", "Amount"};
+static const int item_width[] = {4, 23, 8, 7, 13, 13, 6, 12, 14};
+static const char item_align[] = {'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'};
+#define ITEM_COLS 9
 static const char *const tax_head[] = {"Tax", "Rate", "Taxable value", "Tax amount"};
 static const int tax_width[] = {25, 15, 30, 30};
 static const char tax_align[] = {'l', 'r', 'r', 'r'};
@@ -182,24 +201,28 @@ static int items_table(P *p, const DocKind *k, const char *id, PdfTable *t, Erro
     int rc = doc_lines_load(p->ctx, k, id, &lines, &n, err);
     if (rc < 0)
         return rc;
-    const char **cells = ARENA_ARRAY(p->ctx->arena, const char *, (size_t)(n ? n : 1) * 8);
+    const char **cells = ARENA_ARRAY(p->ctx->arena, const char *, (size_t)(n ? n : 1) * ITEM_COLS);
     if (!cells)
         return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
     for (int i = 0; i < n; i++) {
         const Row *l = &lines[i];
-        const char **c = cells + (size_t)i * 8;
+        const char **c = cells + (size_t)i * ITEM_COLS;
         c[0] = fmt(p->ctx, "%d", i + 1);
         c[1] = row_text(l, "description");
         c[2] = row_text(l, "sac_code");
         const char *unit = row_text(l, "unit");
         c[3] = unit ? fmt(p->ctx, "%s %s", dec_text(p->ctx, row_int(l, "quantity"), 6), unit)
                     : dec_text(p->ctx, row_int(l, "quantity"), 6);
-        c[4] = dec_text(p->ctx, row_int(l, "rate"), 6);
+        char rate[96];
+        c[4] = print_rate(rate, sizeof rate, dec_from_scaled(row_int(l, "rate"), 6), p->cur) < 0
+                   ? dec_text(p->ctx, row_int(l, "rate"), 6)
+                   : arena_strdup(p->ctx->arena, rate);
         c[5] = money(p, row_int(l, "amount"), false);
-        c[6] = fmt(p->ctx, "%s%%\n%s", dec_text(p->ctx, row_int(l, "tax_rate"), 4), money(p, row_int(l, "tax_amount"), false));
-        c[7] = money(p, row_int(l, "total"), false);
+        c[6] = fmt(p->ctx, "%s%%", dec_text(p->ctx, row_int(l, "tax_rate"), 4));
+        c[7] = money(p, row_int(l, "tax_amount"), false);
+        c[8] = money(p, row_int(l, "total"), false);
     }
-    *t = (PdfTable){8, item_head, item_width, item_align, cells, n};
+    *t = (PdfTable){ITEM_COLS, item_head, item_width, item_align, cells, n};
     return 0;
 }
 
