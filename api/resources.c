@@ -16,6 +16,7 @@
 #include "api/router.h"
 #include "api/server.h"
 #include "core/id.h"
+#include "domain/domain.h"
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
@@ -128,7 +129,9 @@ static void create(Request *r, const Table *t, const char *parent_id)
     Error e;
     err_clear(&e);
     Row row;
-    int rc = crud_create(&r->ctx, t, body, parent_id, &row, &e);
+    int rc = subscription_check_limit(&r->ctx, t->name, &e);
+    if (rc == 0)
+        rc = crud_create(&r->ctx, t, body, parent_id, &row, &e);
     json_decref(body);
     if (rc < 0) {
         reply_error(r, &e);

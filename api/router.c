@@ -9,6 +9,7 @@
  *   POST /api/v1/auth/logout           revokes the caller's session
  *   GET  /api/v1/me, /api/v1/tenant    the caller and their tenant
  *   POST /api/v1/_test/clock           test mode only: moves the clock
+ *   POST /api/v1/_test/jobs            test mode only: runs the due daily jobs now
  *   GET  /, /assets/...                the web console (static.c)
  *
  * The authenticated cycle: check the token's signature (no I/O), take a
@@ -26,8 +27,11 @@
 #include "api/server.h"
 #include "core/clock.h"
 #include "core/date.h"
+#include "core/id.h"
 #include "core/log.h"
 #include "domain/auth.h"
+#include "domain/domain.h"
+#include "domain/jobs.h"
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
@@ -123,17 +127,38 @@ static void authenticated(Request *r, const char **seg, int nseg)
     Error e;
     const char *authz = req_header(r, "Authorization");
     char session_id[40];
+    /* The console's session cookie stands for a Bearer token; its writes must carry the CSRF token. */
+    bool via_cookie = false;
+    if (!authz) {
+        const char *at = auth_cookie_token(r, "remit_at");
+        if (at) {
+            authz = arena_printf(&r->arena, "Bearer %s", at);
+            via_cookie = true;
+        }
+    }
     if (!authz || strncmp(authz, "Bearer ", 7) != 0) {
         reply_header(r, "WWW-Authenticate", "Bearer");
         reply_errorf(r, ERR_UNAUTHENTICATED, NULL, "an Authorization: Bearer token is required");
         return;
     }
-    if (auth_decode_access(authz + 7, &r->ctx, session_id, &e) < 0) {
+    bool api_key = strncmp(authz + 7, "rak_", 4) == 0;
+    int drc = api_key ? apikey_decode(authz + 7, &r->ctx, session_id, &e)
+                      : auth_decode_access(authz + 7, &r->ctx, session_id, &e);
+    if (drc < 0) {
         reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
         reply_error(r, &e);
         return;
     }
     bool write = strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
+    if (via_cookie && write) {
+        char want[64];
+        auth_csrf_token(want, session_id);
+        const char *got = req_header(r, "X-CSRF-Token");
+        if (!got || strlen(got) != strlen(want) || !id_equal_ct(got, want, strlen(want))) {
+            reply_errorf(r, ERR_FORBIDDEN, "X-CSRF-Token", "a cookie session's writes need the X-CSRF-Token header");
+            return;
+        }
+    }
     Conn *c = NULL;
     if (store_acquire(r->srv->store, &c, &e) < 0) {
         reply_error(r, &e);
@@ -145,7 +170,10 @@ static void authenticated(Request *r, const char **seg, int nseg)
         reply_error(r, &e);
         return;
     }
-    if (auth_load_session(&r->ctx, session_id, &e) < 0) {
+    bool stale = false;
+    int lrc = api_key ? apikey_load(&r->ctx, session_id, authz + 7, &stale, &e)
+                      : auth_load_session(&r->ctx, session_id, &e);
+    if (lrc < 0) {
         store_rollback(c);
         store_release(c);
         reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -159,6 +187,16 @@ static void authenticated(Request *r, const char **seg, int nseg)
         if (ok && nth > 0)
             store_inject_fault(c, (int)nth);
     }
+    /* A lapsed subscription keeps reads and signing out, refuses every other write (402). */
+    bool logout = nseg == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") == 0;
+    if (write && !logout && subscription_check_write(&r->ctx, r->ctx.subscription_status, r->ctx.trial_end, &e) < 0) {
+        store_rollback(c);
+        store_release(c);
+        reply_error(r, &e);
+        return;
+    }
+    if (api_key && stale && write)
+        apikey_touch(&r->ctx, session_id, &e);
     const char *idem = strcmp(r->method, "POST") == 0 ? req_header(r, "Idempotency-Key") : NULL;
     bool owned = false;
     if (idem && idem_begin(r, idem, &owned)) {
@@ -170,21 +208,30 @@ static void authenticated(Request *r, const char **seg, int nseg)
         store_release(c);
         return;
     }
-    if (nseg == 1 && strcmp(seg[0], "me") == 0 && !write)
+    if (nseg == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "csrf") == 0 && !write) {
+        char tok[64];
+        auth_csrf_token(tok, session_id);
+        reply_json(r, 200, json_pack("{s:s}", "csrf_token", tok));
+    } else if (nseg == 1 && strcmp(seg[0], "me") == 0 && !write)
         me(r, false);
     else if (nseg == 1 && strcmp(seg[0], "tenant") == 0 && !write)
         me(r, true);
     else if (nseg == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") == 0 && write) {
         if (auth_logout(&r->ctx, session_id, &e) < 0)
             reply_error(r, &e);
-        else
+        else {
+            if (via_cookie)
+                auth_clear_cookies(r);
             reply_bytes(r, 204, NULL, "", 0);
+        }
     } else {
         const char *params[4];
         int np = 0;
         const Endpoint *ep = registry_match_endpoint(r->method, seg, nseg, params, &np);
         if (ep) {
-            if (!perm_has(&r->ctx, ep->permission ? ep->permission : "", ep->role ? ep->role : ROLE_USER))
+            bool allowed = ep->permission ? perm_has(&r->ctx, ep->permission, ep->role ? ep->role : ROLE_USER)
+                                          : r->ctx.role >= (ep->role ? ep->role : ROLE_USER);
+            if (!allowed)
                 reply_errorf(r, ERR_FORBIDDEN, NULL, "your role does not allow this");
             else
                 run_action(r, ep->method, ep->raw_body, NULL, params, np, NULL, NULL, ep);
@@ -194,7 +241,7 @@ static void authenticated(Request *r, const char **seg, int nseg)
     }
 
     if (r->status < 400 && store_in_tx(c)) {
-        int rc = owned ? idem_store(r, idem) : 0;
+        int rc = owned ? idem_store(r, idem, &e) : 0;
         if (rc == 0)
             rc = store_commit(c, &e);
         else
@@ -203,6 +250,13 @@ static void authenticated(Request *r, const char **seg, int nseg)
             reply_error(r, &e);
     } else {
         store_rollback(c);
+    }
+    /* A key used only for reads: note its use at most once a minute, in its own small write. */
+    if (api_key && stale && !write && r->status < 400 && store_begin(c, &r->ctx, true, &e) == 0) {
+        if (apikey_touch(&r->ctx, session_id, &e) == 0)
+            store_commit(c, &e);
+        else
+            store_rollback(c);
     }
     store_release(c);
     r->ctx.conn = NULL;
@@ -251,7 +305,7 @@ void router_dispatch(Request *r)
     int np = 0;
     const Endpoint *pub = registry_match_endpoint(r->method, seg, n, params, &np);
     bool is_auth = n == 2 && strcmp(seg[0], "auth") == 0 && strcmp(seg[1], "logout") != 0 &&
-                   strcmp(seg[1], "sessions") != 0;
+                   strcmp(seg[1], "sessions") != 0 && strcmp(seg[1], "csrf") != 0;
     if ((pub && pub->public) || is_auth) {
         int wait = ratelimit_check(r->ctx.ip);
         if (wait > 0) {
@@ -281,6 +335,17 @@ void router_dispatch(Request *r)
         strcmp(r->method, "POST") == 0) {
         r->route = "test";
         test_clock(r);
+        return;
+    }
+    if (n == 2 && strcmp(seg[0], "_test") == 0 && strcmp(seg[1], "jobs") == 0 && r->ctx.test_mode &&
+        strcmp(r->method, "POST") == 0) {   /* runs the daily jobs due now, synchronously */
+        r->route = "test";
+        Error e;
+        int ran = 0;
+        if (jobs_run_due(r->srv->store, NULL, &ran, &e) < 0)
+            reply_error(r, &e);
+        else
+            reply_json(r, 200, json_pack("{s:i}", "ran", ran));
         return;
     }
     r->route = "resource";

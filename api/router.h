@@ -12,6 +12,9 @@ void handle_openapi(Request *r);
 void handle_metrics(Request *r);
 void handle_static(Request *r);
 void handle_auth(Request *r, const char *verb);
+const char *auth_cookie_token(Request *r, const char *name);
+void auth_set_cookies(Request *r, const char *access, const char *refresh);
+void auth_clear_cookies(Request *r);
 /* Authenticated resource requests: /api/v1/<segments...> once the tenant transaction is open. */
 void handle_resource(Request *r, const char *const *seg, int nseg);
 /* Idempotency-Key for POST, inside the open write transaction: returns true when it replied
@@ -23,6 +26,6 @@ void run_action(Request *r, const char *method, bool raw_body, const char *id, c
 int ratelimit_check(const char *ip);
 size_t router_body_cap(const char *method, const char *path, size_t dflt);
 bool idem_begin(Request *r, const char *key, bool *owned);
-int  idem_store(Request *r, const char *key);
+int  idem_store(Request *r, const char *key, Error *err);
 
 #endif

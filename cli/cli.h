@@ -18,5 +18,8 @@ typedef struct CliOpts {
 /* Opens the store and migrates it. */
 int cli_open(const CliOpts *o, Store **out, int pool);
 int cmd_demo(const CliOpts *o);
+int cmd_audit(const CliOpts *o);
+int cmd_tenant(const CliOpts *o);
+int cmd_jobs(const CliOpts *o);
 
 #endif

@@ -26,7 +26,9 @@
 #include "core/log.h"
 #include "domain/auth.h"
 #include "domain/domain.h"
+#include "domain/jobs.h"
 #include "domain/outbox.h"
+#include "domain/pdf.h"
 #include "model/migrate.h"
 #include "model/registry.h"
 
@@ -38,6 +40,9 @@ static void usage(FILE *f)
           "  serve      run the HTTP API and web console\n"
           "  migrate    create or upgrade the database schema, then exit\n"
           "  demo       create the demo tenant with sample data (idempotent), then exit\n"
+          "  audit verify [--tenant SLUG]   check the audit hash chains; exit 1 naming the first broken row\n"
+          "  jobs run   run the daily jobs that are due now (the server does this every minute)\n"
+          "  tenant list | activate SLUG --plan P [--months N] | suspend SLUG | resume SLUG   (operator)\n"
           "\n"
           "options (and environment variables):\n"
           "  --db URL            sqlite:FILE or postgres://user:pass@host:port/db   (REMIT_DB)\n"
@@ -193,6 +198,8 @@ static int cmd_serve(const CliOpts *o)
     };
     if (outbox_start(s, &ocfg) < 0)
         log_printf(LOG_ERROR, NULL, "cannot start the outbox worker");
+    if (jobs_start(s, o->test_mode ? 5000 : 60000) < 0)
+        log_printf(LOG_ERROR, NULL, "cannot start the daily job scheduler");
     log_event(LOG_INFO, NULL, "listening", "url", url, "store", store_dialect_name(s), NULL);
     printf("remit: serving on %s (%s)\n", url, store_dialect_name(s));
     fflush(stdout);
@@ -200,7 +207,9 @@ static int cmd_serve(const CliOpts *o)
     sigwait(&set, &sig);
     log_printf(LOG_INFO, NULL, "signal %d: finishing in-flight requests", sig);
     server_stop(&srv, 30);
+    jobs_stop();
     outbox_stop();
+    pdf_shutdown();
     store_close(s);
     log_printf(LOG_INFO, NULL, "stopped");
     return 0;
@@ -255,6 +264,12 @@ int main(int argc, char **argv)
         rc = cmd_migrate(&o);
     else if (strcmp(argv[1], "demo") == 0)
         rc = cmd_demo(&o);
+    else if (strcmp(argv[1], "audit") == 0)
+        rc = cmd_audit(&o);
+    else if (strcmp(argv[1], "tenant") == 0)
+        rc = cmd_tenant(&o);
+    else if (strcmp(argv[1], "jobs") == 0)
+        rc = cmd_jobs(&o);
     else {
         fprintf(stderr, "remit: unknown command %s\n\n", argv[1]);
         usage(stderr);

@@ -1,27 +1,21 @@
-/* core/tz.h — a tenant's "today": UTC instants to civil dates in an IANA
- * time zone, read from the system's compiled zoneinfo (TZif) files.
+/* core/tz.h — civil dates in a time zone (ICU).
  *
- * libc's localtime_r depends on the process-wide TZ variable, which a server
- * serving tenants in many zones cannot switch per request; this reads the
- * zone's transitions itself. Zones are loaded once and cached for the life of
- * the process. Instants after the file's last transition keep its last
- * offset: Debian ships "fat" files with transitions up to 2037, which covers
- * every date Remit bills today (documented in core/README.md).
+ * "Today" and billing-period boundaries are the tenant's: an invoice dated
+ * 2026-04-01 in Asia/Kolkata was issued at 2026-03-31T18:30Z. ICU carries the
+ * time-zone rules (daylight saving, historical offsets), so Remit never
+ * hand-codes an offset.
  */
 #ifndef REMIT_CORE_TZ_H
 #define REMIT_CORE_TZ_H
 
 #include <stdbool.h>
-#include <stdint.h>
 
 #include "core/date.h"
 
-/* A zone name as IANA spells it ("Asia/Kolkata", "UTC"): letters, digits, '/', '_', '-', '+',
- * no "..", at most 64 characters, and a zoneinfo file exists for it. */
-bool tz_valid(const char *zone);
-/* Seconds east of UTC in force at t; 0 and false when the zone is unknown. */
-bool tz_offset(const char *zone, Timestamp t, int32_t *out);
-/* The civil date at t in zone (UTC when zone is NULL or unknown). */
-Date tz_local_date(const char *zone, Timestamp t);
+bool tz_valid(const char *zone);                       /* a known IANA zone id ("Asia/Kolkata", "UTC") */
+/* The civil date of instant t in zone; falls back to UTC for an unknown zone (returns -1 then). */
+int  tz_date(Date *out, const char *zone, Timestamp t);
+/* The instant of midnight starting date d in zone. */
+int  tz_midnight(Timestamp *out, const char *zone, Date d);
 
 #endif

@@ -24,9 +24,11 @@
 #include "core/id.h"
 #include "core/log.h"
 #include "core/money.h"
+#include "core/tz.h"
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
+#include "domain/domain.h"
 
 static unsigned char secret_key[32];
 static bool fast;
@@ -94,6 +96,18 @@ static void make_access(char *out, size_t cap, const char *tenant, const char *s
     id_hmac_sha256(buf + PAYLOAD, secret_key, buf, PAYLOAD);
     memcpy(out, "rat_", 4);
     id_b64url_encode(out + 4, cap - 4, buf, sizeof buf);
+}
+
+void auth_csrf_token(char out[64], const char *session_id)
+{
+    unsigned char buf[64], mac[32];
+    size_t n = strlen(session_id);
+    if (n > 56)
+        n = 56;
+    memcpy(buf, "csrf", 4);
+    memcpy(buf + 4, session_id, n);
+    id_hmac_sha256(mac, secret_key, buf, 4 + n);
+    id_b64url_encode(out, 64, mac, sizeof mac);
 }
 
 int auth_decode_access(const char *token, Ctx *ctx, char session_id[40], Error *err)
@@ -331,6 +345,8 @@ int auth_signup(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
         return rc;
     ctx->conn = c;
     uuid_v7_str(ctx->tenant_id);
+    int attempts = 0;
+again:
     rc = store_begin(c, ctx, true, err);
     if (rc < 0)
         goto out;
@@ -347,6 +363,8 @@ int auth_signup(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
     json_decref(tin);
     if (rc == 0 && cur && !currency_find(cur))
         rc = err_set(err, ERR_INVALID, "base_currency", "base_currency must be an ISO 4217 code");
+    if (rc == 0 && tz && !tz_valid(tz))
+        rc = err_set(err, ERR_INVALID, "timezone", "timezone must be an IANA time zone such as \"Asia/Kolkata\"");
     if (rc == 0)
         rc = codec_apply_defaults(ctx, tt, &t, err);
     if (rc < 0)
@@ -385,6 +403,9 @@ int auth_signup(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
     snprintf(ctx->user_id, sizeof ctx->user_id, "%s", user_id);
     ctx->role = ROLE_ADMIN;
     ctx->role_name = "admin";
+    rc = subscription_start(ctx, row_text(&t, "email"), err);
+    if (rc < 0)
+        goto rollback;
     rc = open_session(ctx, user_id, out, err);
     if (rc < 0)
         goto rollback;
@@ -396,6 +417,11 @@ int auth_signup(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
     goto out;
 rollback:
     store_rollback(c);
+    /* Two sign-ups with one name can choose the same free slug at once (PostgreSQL runs them
+     * side by side): the loser's insert waits for the winner's commit and fails on the unique
+     * slug. Run it again; it now sees that slug taken and takes the next one. */
+    if (rc == -ERR_DUPLICATE && err && strcmp(err->field, "slug") == 0 && ++attempts < 5)
+        goto again;
 out:
     store_release(c);
     ctx->conn = NULL;
@@ -429,6 +455,38 @@ static int find_tenant(Ctx *ctx, const char *slug, const char *email, char tenan
     if (rc < 0)
         return rc;
     return n == 1 ? 0 : fail_login(err);
+}
+
+/* One row per attempt, in the attempt's own transaction: unknown emails and wrong passwords do
+ * the same work (a hash verification and one committed write), so time does not tell them apart. */
+static int record_attempt(Ctx *ctx, const char *email, const char *user_id, bool ok, const char *reason, Error *err)
+{
+    const Table *t = registry_find("login_attempts");
+    Row a;
+    if (row_init(&a, ctx, t) < 0)
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    row_set_text(ctx, &a, "email", email);
+    row_set_text(ctx, &a, "user_id", user_id);
+    row_set(&a, "success", val_bool(ok));
+    row_set_text(ctx, &a, "reason", reason);
+    row_set_text(ctx, &a, "ip_address", ctx->ip);
+    row_set_text(ctx, &a, "user_agent", ctx->user_agent);
+    return crud_insert_row(ctx, t, &a, err);
+}
+
+/* Counts a failed sign-in; the fifth in a row locks the account for LOCKOUT_S and restarts the
+ * count. A direct statement, not an audited update: the attempt itself is in login_attempts. */
+static int count_failure(Ctx *ctx, const char *email, int64_t fails, Error *err)
+{
+    char until[40];
+    bool lock = fails >= LOCKOUT_FAILURES;
+    if (lock)
+        ts_format(until, sizeof until, ctx->now + (int64_t)LOCKOUT_S * 1000000);
+    Value p[3] = {val_int(lock ? 0 : fails), lock ? val_text(until) : val_null(), val_text(email)};
+    return store_exec(ctx->conn,
+                      "UPDATE users SET failed_login_attempts = $2, locked_until = COALESCE($3, locked_until)"
+                      " WHERE tenant_id = $1 AND email = $4 AND deleted_at IS NULL",
+                      p, 3, NULL, err);
 }
 
 int auth_login(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
@@ -486,9 +544,17 @@ int auth_login(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
     if (rc < 0)
         goto rollback;
     if (!found) {
+        /* The same work as a wrong password: a hash verification, the counter statement (it
+         * matches no row here) and the attempt row, in one committed transaction. */
         auth_verify_password(dummy_hash, password);
+        Error e2;
+        if (strlen(email) <= 254 && count_failure(ctx, email, 1, &e2) == 0 &&
+            record_attempt(ctx, email, NULL, false, "unknown_email", &e2) == 0)
+            store_commit(c, &e2);
+        else
+            store_rollback(c);
         rc = fail_login(err);
-        goto rollback;
+        goto out;
     }
     const char *locked = row_text(&u, "locked_until");
     char now[40];
@@ -498,33 +564,27 @@ int auth_login(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
     Row nu;
     row_copy(ctx, &nu, &u);
     if (is_locked || !ok || !row_int(&u, "is_active")) {
+        const char *why = is_locked ? "locked" : !ok ? "wrong_password" : "inactive";
+        rc = record_attempt(ctx, email, row_text(&u, "id"), false, why, err);
+        if (rc < 0)
+            goto rollback;
         if (!is_locked && !ok) {
-            int64_t fails = row_int(&u, "failed_login_attempts") + 1;
-            row_set_int(&nu, "failed_login_attempts", fails);
-            if (fails >= LOCKOUT_FAILURES) {
-                char until[40];
-                ts_format(until, sizeof until, ctx->now + (int64_t)LOCKOUT_S * 1000000);
-                row_set_text(ctx, &nu, "locked_until", until);
-                row_set_int(&nu, "failed_login_attempts", 0);
-            }
-            rc = crud_update_row(ctx, ut, &nu, &u, err);
-            if (rc == 0)
-                rc = store_commit(c, err);
-            else
-                store_rollback(c);
+            rc = count_failure(ctx, email, row_int(&u, "failed_login_attempts") + 1, err);
             if (rc < 0)
-                goto out;
-            rc = fail_login(err);
-            goto out;
+                goto rollback;
         }
-        rc = fail_login(err);
-        goto rollback;
+        rc = store_commit(c, err);
+        if (rc == 0)
+            rc = fail_login(err);
+        goto out;
     }
     row_set_int(&nu, "failed_login_attempts", 0);
     row_set(&nu, "locked_until", val_null());
     row_set_text(ctx, &nu, "last_login_at", now);
     row_set_text(ctx, &nu, "last_login_ip", ctx->ip);
     rc = crud_update_row(ctx, ut, &nu, &u, err);
+    if (rc == 0)
+        rc = record_attempt(ctx, email, row_text(&u, "id"), true, "ok", err);
     if (rc < 0)
         goto rollback;
     snprintf(ctx->user_id, sizeof ctx->user_id, "%s", row_text(&u, "id"));
@@ -638,9 +698,11 @@ int auth_load_session(Ctx *ctx, const char *session_id, Error *err)
     Value p[2] = {val_text(session_id), val_text(ctx->user_id)};
     int rc = store_query(ctx->conn, &r,
                          "SELECT s.is_active, s.expires_at, u.role, u.email, u.is_active, t.base_currency, t.timezone,"
-                         " u.deleted_at FROM sessions s"
+                         " u.deleted_at, u.role_id, r.permissions, r.is_active, r.deleted_at, t.subscription_status,"
+                         " t.trial_end_date FROM sessions s"
                          " JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id"
                          " JOIN tenants t ON t.id = s.tenant_id"
+                         " LEFT JOIN roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id"
                          " WHERE s.tenant_id = $1 AND s.id = $2 AND s.user_id = $3",
                          p, 2, err);
     if (rc < 0)
@@ -664,8 +726,18 @@ int auth_load_session(Ctx *ctx, const char *session_id, Error *err)
     ctx->user_email = arena_strndup(ctx->arena, email.s, email.len);
     ctx->currency = arena_strndup(ctx->arena, cur.s, cur.len);
     ctx->timezone = arena_strndup(ctx->arena, tz.s, tz.len);
+    Value role_id = rows_get(&r, 8), perms = rows_get(&r, 9), ractive = rows_get(&r, 10), rdel = rows_get(&r, 11),
+          sub = rows_get(&r, 12), tend = rows_get(&r, 13);
+    ctx->subscription_status = sub.kind == V_TEXT ? arena_strndup(ctx->arena, sub.s, sub.len) : NULL;
+    ctx->trial_end = tend.kind == V_TEXT ? arena_strndup(ctx->arena, tend.s, tend.len) : NULL;
+    rc = 0;
+    if (role_id.kind != V_NULL) {   /* a custom role: exactly its permissions (none if it is disabled) */
+        bool usable = perms.kind == V_TEXT && ractive.i && rdel.kind == V_NULL;
+        if (permissions_load(ctx, usable ? perms.s : "[]", usable ? perms.len : 2) < 0)
+            rc = err_set(err, ERR_INTERNAL, NULL, "cannot read the user's role");
+    }
     rows_close(&r);
-    return 0;
+    return rc;
 }
 
 int auth_logout(Ctx *ctx, const char *session_id, Error *err)

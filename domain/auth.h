@@ -32,6 +32,9 @@ int auth_refresh(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err);
 int auth_decode_access(const char *token, Ctx *ctx, char session_id[40], Error *err);
 /* In the request's tenant transaction: checks the session and fills role, email, currency. */
 int auth_load_session(Ctx *ctx, const char *session_id, Error *err);
+/* The CSRF token of a session, for cookie-authenticated requests: HMAC(secret, "csrf" | session),
+ * 43 characters; nothing to store, nothing to look up. */
+void auth_csrf_token(char out[64], const char *session_id);
 /* Revokes the session (logout). */
 int auth_logout(Ctx *ctx, const char *session_id, Error *err);
 

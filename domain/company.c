@@ -24,7 +24,9 @@
 
 Date company_today(const Ctx *ctx)
 {
-    return tz_local_date(ctx->timezone, ctx->now);
+    Date d;
+    tz_date(&d, ctx->timezone ? ctx->timezone : "UTC", ctx->now);
+    return d;
 }
 
 static const char *text_at(Ctx *ctx, Rows *r, int i)
@@ -81,7 +83,7 @@ int company_settings_load(Ctx *ctx, CompanySettings *out, Error *err)
     rows_close(&r);
     if (rc < 0)
         return rc;
-    out->today = tz_local_date(out->timezone, ctx->now);
+    tz_date(&out->today, out->timezone ? out->timezone : "UTC", ctx->now);
 
     rc = store_query(ctx->conn, &r,
                      "SELECT name, address, city, state, postal_code, gst_number, pan_number, state_code,"

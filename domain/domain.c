@@ -6,6 +6,11 @@
 void domain_init(void)
 {
     customers_init();
+    users_init();
+    audit_init();
+    permissions_init();
+    apikeys_init();
+    subscription_init();
     company_init();
     catalog_init();
     numbering_init();

@@ -7,6 +7,11 @@ void domain_init(void);
 
 /* One per module (domain/<module>.c). */
 void customers_init(void);
+void users_init(void);
+void audit_init(void);
+void permissions_init(void);
+void apikeys_init(void);
+void subscription_init(void);
 void company_init(void);       /* company.c: company profile, GST settings */
 void catalog_init(void);       /* catalog.c: services, categories, tax rates, exchange rates */
 void numbering_init(void);     /* numbering.c: number series */
@@ -15,5 +20,21 @@ void receipt_init(void);       /* receipt.c: receipts and allocations */
 void credit_note_init(void);   /* credit_note.c: credit notes, lines, applications */
 void statement_init(void);     /* statement.c: customer statement, AR aging */
 void csv_import_init(void);    /* csv_import.c: CSV import of customers and services */
+
+#include <jansson.h>
+#include "store/store.h"
+/* domain/permissions.c */
+json_t *permissions_list(void);
+bool permissions_known(const char *code);
+int permissions_load(Ctx *ctx, const char *json_text, size_t len);
+/* domain/apikeys.c: "Bearer rak_..." */
+int apikey_decode(const char *token, Ctx *ctx, char key_id[40], Error *err);
+int apikey_load(Ctx *ctx, const char *key_id, const char *token, bool *stale, Error *err);
+int apikey_touch(Ctx *ctx, const char *key_id, Error *err);
+/* domain/subscription.c */
+int subscription_start(Ctx *ctx, const char *email, Error *err);
+int subscription_check_write(Ctx *ctx, const char *status, const char *trial_end, Error *err);
+int subscription_check_limit(Ctx *ctx, const char *table, Error *err);
+int subscription_activate(Ctx *ctx, const char *plan_code, int months, Error *err);
 
 #endif

@@ -1,8 +1,8 @@
 /* domain/invoice.c — invoices and their lines: drafts, totals, finalization,
  * cancellation, balances and the overdue rule; see invoice.h.
  * Exports invoice_derive_status, invoice_open, invoice_adjust,
- * invoice_mark_overdue, invoice_overdue_all, invoice_overdue_start,
- * invoice_overdue_stop, invoice_init.
+ * invoice_mark_overdue, invoice_init (which registers the daily job
+ * "mark_overdue_invoices" with domain/jobs.c).
  *
  * Defaults on a draft: the invoice date is today in the tenant's time zone;
  * currency, GSTIN and place of supply come from the customer; the due date is
@@ -20,21 +20,19 @@
  */
 #include "domain/invoice.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/id.h"
 #include "core/money.h"
-#include "core/tz.h"
 #include "domain/company.h"
 #include "domain/document.h"
 #include "domain/domain.h"
 #include "domain/gst.h"
+#include "domain/jobs.h"
 #include "domain/numbering.h"
 #include "domain/print.h"
 #include "model/codec.h"
@@ -418,124 +416,16 @@ int invoice_mark_overdue(Ctx *ctx, Date today, int *count, Error *err)
     return rc;
 }
 
-static int overdue_tenant(Store *s, const char *tenant, const char *currency, const char *tz, int *count, Error *err)
+static int overdue_job_run(Ctx *ctx, Date today, Error *err)
 {
-    Conn *c = NULL;
-    int rc = store_acquire(s, &c, err);
-    if (rc < 0)
-        return rc;
-    Arena a;
-    arena_init(&a, 0);
-    Ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.arena = &a;
-    ctx.conn = c;
-    ctx.store = s;
-    snprintf(ctx.tenant_id, sizeof ctx.tenant_id, "%s", tenant);
-    ctx.currency = currency;
-    ctx.timezone = tz;
-    ctx.role = ROLE_ADMIN;
-    ctx.role_name = "system";
-    ctx.request_id = "overdue-job";
-    ctx.now = clock_now();
-    rc = store_begin(c, &ctx, true, err);
-    if (rc == 0) {
-        rc = invoice_mark_overdue(&ctx, tz_local_date(tz, ctx.now), count, err);
-        if (rc == 0)
-            rc = store_commit(c, err);
-        else
-            store_rollback(c);
-    }
-    store_release(c);
-    arena_free(&a);
+    int n = 0;
+    int rc = invoice_mark_overdue(ctx, today, &n, err);
+    if (rc == 0 && n > 0)
+        log_printf(LOG_INFO, ctx->request_id, "%d invoice(s) of tenant %s marked overdue", n, ctx->tenant_id);
     return rc;
 }
 
-int invoice_overdue_all(Store *s, int *count, Error *err)
-{
-    *count = 0;
-    Conn *c = NULL;
-    int rc = store_acquire(s, &c, err);
-    if (rc < 0)
-        return rc;
-    typedef struct { char id[40], cur[4], tz[65]; } T;
-    int cap = 64, n = 0;
-    T *ts = malloc(sizeof(T) * (size_t)cap);
-    rc = ts ? store_begin(c, NULL, false, err) : err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    if (rc == 0) {
-        Rows r;
-        Value p[1] = {val_bool(true)};
-        rc = store_query_global(c, &r, "SELECT id, base_currency, timezone FROM tenants WHERE is_active = $1 ORDER BY id",
-                                p, 1, err);
-        while (rc == 0 && rows_next(&r)) {
-            if (n == cap) {
-                T *more = realloc(ts, sizeof(T) * (size_t)cap * 2);
-                if (!more) {
-                    rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-                    break;
-                }
-                ts = more;
-                cap *= 2;
-            }
-            Value id = rows_get(&r, 0), cur = rows_get(&r, 1), tz = rows_get(&r, 2);
-            snprintf(ts[n].id, sizeof ts[n].id, "%.*s", (int)id.len, id.s ? id.s : "");
-            snprintf(ts[n].cur, sizeof ts[n].cur, "%.*s", (int)cur.len, cur.s ? cur.s : "INR");
-            snprintf(ts[n].tz, sizeof ts[n].tz, "%.*s", (int)tz.len, tz.s ? tz.s : "UTC");
-            n++;
-        }
-        if (rc == 0)
-            rc = rows_error(&r, err);
-        rows_close(&r);
-        store_rollback(c);
-    }
-    store_release(c);
-    for (int i = 0; rc == 0 && i < n; i++) {
-        int k = 0;
-        Error e;
-        if (overdue_tenant(s, ts[i].id, ts[i].cur, ts[i].tz, &k, &e) < 0)
-            log_event(LOG_WARN, NULL, "overdue job", "tenant_id", ts[i].id, "error", e.message, NULL);
-        *count += k;
-    }
-    free(ts);
-    return rc;
-}
-
-static pthread_t worker;
-static volatile int running;
-static Store *worker_store;
-static int worker_interval;
-
-static void *loop(void *arg)
-{
-    (void)arg;
-    while (running) {
-        Error e;
-        int n = 0;
-        if (invoice_overdue_all(worker_store, &n, &e) < 0)
-            log_event(LOG_WARN, NULL, "overdue job", "error", e.message, NULL);
-        else if (n > 0)
-            log_printf(LOG_INFO, NULL, "overdue job: %d invoice(s) marked overdue", n);
-        for (int i = 0; running && i < worker_interval * 20; i++)
-            usleep(50000);
-    }
-    return NULL;
-}
-
-int invoice_overdue_start(Store *s, int interval_s)
-{
-    worker_store = s;
-    worker_interval = interval_s > 0 ? interval_s : 3600;
-    running = 1;
-    return pthread_create(&worker, NULL, loop, NULL) == 0 ? 0 : -1;
-}
-
-void invoice_overdue_stop(void)
-{
-    if (!running)
-        return;
-    running = 0;
-    pthread_join(worker, NULL);
-}
+static const DailyJob overdue_job = {.name = "mark_overdue_invoices", .run = overdue_job_run};
 
 static const Hooks invoice_hooks = {
     .before_write = invoice_before_write,
@@ -575,4 +465,5 @@ void invoice_init(void)
     table_add_action("invoices", &cancel_action);
     table_add_action("invoices", &pdf_action);
     table_add_action("invoices", &overdue_action);
+    jobs_add_daily(&overdue_job);
 }

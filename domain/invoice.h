@@ -31,12 +31,8 @@ int invoice_adjust(Ctx *ctx, const char *invoice_id, int64_t d_paid, int64_t d_c
                    const char *field, const char *payment_date, Error *err);
 
 /* Marks the tenant's pending and partially paid invoices whose due date is before `today` as
- * overdue (audited as "overdue"); *count gets how many. */
+ * overdue (audited as "overdue"); *count gets how many. The daily job "mark_overdue_invoices"
+ * (domain/jobs.c: once per tenant per local day) and POST /api/v1/invoices/mark_overdue call it. */
 int invoice_mark_overdue(Ctx *ctx, Date today, int *count, Error *err);
-/* The daily job: every active tenant, each in its own transaction. */
-int invoice_overdue_all(Store *s, int *count, Error *err);
-/* A background thread running invoice_overdue_all every interval_s seconds (the first run at once). */
-int invoice_overdue_start(Store *s, int interval_s);
-void invoice_overdue_stop(void);
 
 #endif

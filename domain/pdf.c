@@ -1,5 +1,5 @@
 /* domain/pdf.c — lays out and draws a PdfDoc; see pdf.h.
- * Exports pdf_render.
+ * Exports pdf_render, pdf_shutdown.
  *
  * Layout is done in integer Pango units (1/1024 point) and converted for
  * cairo at the call; nothing here computes money (amounts arrive as text).
@@ -15,6 +15,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <string.h>
@@ -333,4 +334,10 @@ int pdf_render(Buf *out, const PdfDoc *d, Error *err)
     if (rc == 0)
         rc = pass(out, d, pages, &drawn, err);
     return rc;
+}
+
+void pdf_shutdown(void)
+{
+    pango_cairo_font_map_set_default(NULL);
+    FcFini();
 }

@@ -55,5 +55,8 @@ typedef struct PdfDoc {
 
 /* Appends the PDF to out (a capped Buf). ERR_UNAVAILABLE when cairo fails or the cap is hit. */
 int pdf_render(Buf *out, const PdfDoc *d, Error *err);
+/* Releases the font machinery (Pango's font map, fontconfig's caches) at process exit, after the
+ * threads that rendered have stopped, so leak checkers see a clean exit. */
+void pdf_shutdown(void);
 
 #endif

@@ -77,7 +77,7 @@ static bool ts_local(Ctx *ctx, const char *s, Date *out)
     Timestamp t;
     if (!s || ts_parse(&t, s, strlen(s), "timestamp", NULL) < 0)
         return false;
-    *out = tz_local_date(ctx->timezone, t);
+    tz_date(out, ctx->timezone ? ctx->timezone : "UTC", t);
     return true;
 }
 

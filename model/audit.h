@@ -8,4 +8,10 @@
 /* action: "create", "update", "delete" or an action verb ("finalize"); old/new may be NULL. */
 int audit_write(Ctx *ctx, const Table *t, const char *action, const Row *old, const Row *row, Error *err);
 
+/* SHA-256 (hex) of prev_hash and the canonical form of an audit row. */
+int audit_hash(Ctx *ctx, const Row *a, const char *tenant_id, const char *prev, char out[65]);
+/* Walks ctx's tenant chain (transaction open). *out = {"ok", "rows_checked", "first_broken": null |
+ * {"seq", "id", "reason", "expected_seq"}}. */
+int audit_verify(Ctx *ctx, json_t **out, Error *err);
+
 #endif

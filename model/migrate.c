@@ -41,6 +41,27 @@ static const Step steps[] = {
     {"0002", "reference table of tenants with outbox messages to deliver (the worker's index)",
      "CREATE TABLE IF NOT EXISTS outbox_tenants (tenant_id TEXT PRIMARY KEY)",
      "CREATE TABLE IF NOT EXISTS outbox_tenants (tenant_id uuid PRIMARY KEY)"},
+    {"0003", "reference table of emails that used a free trial (one trial per email, across tenants)",
+     "CREATE TABLE IF NOT EXISTS trial_emails (email TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, used_at TEXT NOT NULL)",
+     "CREATE TABLE IF NOT EXISTS trial_emails (email text PRIMARY KEY, tenant_id uuid NOT NULL, used_at timestamptz NOT NULL)"},
+};
+
+/* Numbered steps run AFTER the derived changes (they need the registry's tables). Append only. */
+static const Step post_steps[] = {
+    {"p0001", "audit_logs is append-only: no UPDATE, DELETE or TRUNCATE for Remit's role, and a trigger",
+     "CREATE TRIGGER IF NOT EXISTS audit_logs_no_update BEFORE UPDATE ON audit_logs"
+     " BEGIN SELECT RAISE(ABORT, 'audit_logs is append-only'); END;"
+     " CREATE TRIGGER IF NOT EXISTS audit_logs_no_delete BEFORE DELETE ON audit_logs"
+     " BEGIN SELECT RAISE(ABORT, 'audit_logs is append-only'); END;",
+     "REVOKE UPDATE, DELETE, TRUNCATE ON audit_logs FROM CURRENT_USER;"
+     " CREATE OR REPLACE FUNCTION remit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+     " $fn$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = '42501'; END $fn$;"
+     " DROP TRIGGER IF EXISTS audit_logs_append_only ON audit_logs;"
+     " CREATE TRIGGER audit_logs_append_only BEFORE UPDATE OR DELETE ON audit_logs"
+     " FOR EACH ROW EXECUTE FUNCTION remit_append_only();"
+     " DROP TRIGGER IF EXISTS audit_logs_no_truncate ON audit_logs;"
+     " CREATE TRIGGER audit_logs_no_truncate BEFORE TRUNCATE ON audit_logs"
+     " FOR EACH STATEMENT EXECUTE FUNCTION remit_append_only();"},
 };
 
 typedef struct Ctl {
@@ -185,6 +206,15 @@ int migrate_run(Store *s, int *napplied, Error *err)
     }
     for (int i = 0; rc == 0 && i < registry_count(); i++)
         rc = table_up(&m, registry_at(i), d);
+    for (size_t i = 0; rc == 0 && i < sizeof post_steps / sizeof post_steps[0]; i++) {
+        bool done = false;
+        rc = applied(&m, post_steps[i].version, &done);
+        if (rc == 0 && !done) {
+            rc = script(&m, d == DIALECT_POSTGRES ? post_steps[i].postgres : post_steps[i].sqlite);
+            if (rc == 0)
+                rc = record(&m, post_steps[i].version, post_steps[i].description);
+        }
+    }
     if (rc == 0)
         rc = store_commit(c, err);
     else

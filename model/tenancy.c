@@ -54,6 +54,7 @@ static const Field user_fields[] = {
     F_TEXT("position", 100, 0),
     F_TEXT("avatar_url", 500, 0),
     F_ENUM("role", user_roles, FILTER, .def = "user", .doc = "Built-in role: admin, manager or user"),
+    F_REF("role_id", "roles", FILTER, .doc = "A custom role; when set, its permissions replace the built-in role's"),
     F_BOOL("email_verified", READONLY, .def = "false"),
     F_TS("email_verified_at", READONLY),
     F_BOOL("is_active", FILTER, .def = "true"),
@@ -116,5 +117,23 @@ RESOURCE(idempotency_keys) {
     .fields = idem_fields,
     .nfields = COUNT(idem_fields),
     .internal = true,
+    .read = ROLE_ADMIN, .write = ROLE_ADMIN,
+};
+
+static const Field attempt_fields[] = {
+    F_EMAIL("email", REQUIRED | FILTER, .doc = "The email given (known or not)"),
+    F_REF("user_id", "users", FILTER, .doc = "The user, when the email is one"),
+    F_BOOL("success", FILTER, .def = "false"),
+    F_TEXT("reason", 50, FILTER, .doc = "ok, wrong_password, unknown_email, locked, inactive"),
+    F_TEXT("ip_address", 45, FILTER),
+    F_TEXT("user_agent", 512, 0),
+};
+
+RESOURCE(login_attempts) {
+    .name = "login_attempts",
+    .doc = "Every sign-in attempt to a tenant, successful or not",
+    .fields = attempt_fields,
+    .nfields = COUNT(attempt_fields),
+    .no_create = true, .no_update = true, .no_delete = true,
     .read = ROLE_ADMIN, .write = ROLE_ADMIN,
 };

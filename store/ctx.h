@@ -36,6 +36,8 @@ typedef struct Ctx {
     const char *user_agent;
     const char *currency;      /* the tenant's base currency */
     const char *timezone;      /* the tenant's time zone (IANA) */
+    const char *subscription_status;   /* the tenant's, for the 402 rule (domain/subscription.c) */
+    const char *trial_end;
     int64_t now;               /* clock_now() at the start of the request */
     bool test_mode;
 } Ctx;
