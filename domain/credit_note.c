@@ -104,14 +104,17 @@ static int line_defaults(Ctx *ctx, const Row *doc, Row *line, Error *err)
             row_set(line, "tax_rate", rate);
         return rc;
     }
-    if (!inv)
-        return err_set(err, ERR_INVALID, "invoice_line_item_id", "a standalone credit note cannot reverse an invoice line");
     Row il;
     int rc = crud_get(ctx, registry_find("invoice_line_items"), lid, false, &il, err);
-    if (rc == -ERR_NOT_FOUND || (rc == 0 && strcmp(row_text(&il, "invoice_id"), inv) != 0))
-        return err_set(err, ERR_INVALID, "invoice_line_item_id", "invoice_line_item_id is not a line of the credited invoice");
+    if (rc == -ERR_NOT_FOUND)
+        return err_set(err, ERR_REFERENCE, "invoice_line_item_id",
+                       "invoice_line_item_id does not refer to an existing row of invoice_line_items");
     if (rc < 0)
         return rc;
+    if (!inv)
+        return err_set(err, ERR_INVALID, "invoice_line_item_id", "a standalone credit note cannot reverse an invoice line");
+    if (strcmp(row_text(&il, "invoice_id"), inv) != 0)
+        return err_set(err, ERR_INVALID, "invoice_line_item_id", "invoice_line_item_id is not a line of the credited invoice");
     static const char *const copy[] = {"description", "sac_code", "unit", "service_id"};
     for (size_t i = 0; i < sizeof copy / sizeof copy[0]; i++)
         if (row_is_null(line, copy[i]) && !row_is_null(&il, copy[i]))
@@ -459,12 +462,12 @@ static int app_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, 
         return err_set(err, ERR_REFERENCE, "credit_note_id", "credit_note_id does not refer to an existing row of credit_notes");
     if (rc < 0)
         return rc;
+    rc = get_invoice(ctx, row_text(row, "invoice_id"), true, &inv, err);   /* references before states */
+    if (rc < 0)
+        return rc;
     if (!status_is(&cn, "issued"))
         return err_set(err, ERR_STATE, "credit_note_id", "the credit note is %s: only an issued note with a balance can be applied",
                        row_text(&cn, "status"));
-    rc = get_invoice(ctx, row_text(row, "invoice_id"), true, &inv, err);
-    if (rc < 0)
-        return rc;
     if (strcmp(row_text(&cn, "customer_id"), row_text(&inv, "customer_id")) != 0)
         return err_set(err, ERR_INVALID, "invoice_id", "the invoice belongs to another customer than the credit note");
     const char *cur = row_text(&cn, "currency");

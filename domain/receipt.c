@@ -247,14 +247,14 @@ static int alloc_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old
         return err_set(err, ERR_REFERENCE, "receipt_id", "receipt_id does not refer to an existing row of receipts");
     if (rc < 0)
         return rc;
-    if (!status_is(&receipt, "pending") && !status_is(&receipt, "cleared"))
-        return err_set(err, ERR_STATE, "receipt_id", "the receipt is %s: its money cannot be allocated",
-                       row_text(&receipt, "status"));
     rc = crud_get(ctx, registry_find("invoices"), row_text(row, "invoice_id"), true, &inv, err);
-    if (rc == -ERR_NOT_FOUND)
+    if (rc == -ERR_NOT_FOUND)   /* references before states */
         return err_set(err, ERR_REFERENCE, "invoice_id", "invoice_id does not refer to an existing row of invoices");
     if (rc < 0)
         return rc;
+    if (!status_is(&receipt, "pending") && !status_is(&receipt, "cleared"))
+        return err_set(err, ERR_STATE, "receipt_id", "the receipt is %s: its money cannot be allocated",
+                       row_text(&receipt, "status"));
     if (strcmp(row_text(&receipt, "customer_id"), row_text(&inv, "customer_id")) != 0)
         return err_set(err, ERR_INVALID, "invoice_id", "the invoice belongs to another customer than the receipt");
     const char *cur = row_text(&receipt, "currency");
