@@ -1,7 +1,8 @@
 /* domain/company.c — the company profile and GST settings: one of each per
  * tenant, GSTIN/PAN checks, the seller's state code; and the settings every
  * document needs, gathered in one call.
- * Exports company_settings_load, company_today, company_init.
+ * Exports company_settings_load, company_today, company_gst_identity,
+ * company_init (which also serves POST /api/v1/tenant/settings).
  *
  * Rules: a tenant has at most one company profile and one GST settings row
  * (409 on a second: edit the first). The profile's GSTIN is validated
@@ -20,6 +21,8 @@
 #include "core/tz.h"
 #include "domain/domain.h"
 #include "domain/gst.h"
+#include "model/audit.h"
+#include "model/codec.h"
 #include "model/crud.h"
 
 Date company_today(const Ctx *ctx)
@@ -265,6 +268,52 @@ static int gst_settings_before_write(Ctx *ctx, const Table *t, Row *row, const R
     return 0;
 }
 
+/* ---- POST /api/v1/tenant/settings: the tenant's own settings that documents depend on ---- */
+
+static int tenant_settings(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
+{
+    static const char *const keys[] = {"name", "timezone", "rounding", NULL};
+    const Table *t = registry_find("tenants");
+    Row old, row;
+    int rc = crud_get(ctx, t, ctx->tenant_id, false, &old, err);   /* the version check guards the write */
+    if (rc < 0)
+        return rc;
+    row_copy(ctx, &row, &old);
+    const char *key;
+    json_t *v;
+    json_object_foreach(in->body, key, v) {
+        bool known = false;
+        for (const char *const *k = keys; *k; k++)
+            known |= strcmp(*k, key) == 0;
+        if (!known)
+            return err_set(err, ERR_UNKNOWN_FIELD, key, "%s is not a tenant setting (name, timezone, rounding)", key);
+        int c = table_col(t, key);
+        Value val;
+        rc = codec_field_from_json(ctx, t, c, v, &row, &val, err);
+        if (rc < 0)
+            return rc;
+        if (val.kind == V_NULL)
+            return err_set(err, ERR_REQUIRED, key, "%s cannot be null", key);
+        row.v[c] = val;
+        row.set[c] = 1;
+    }
+    const char *tz = row_text(&row, "timezone");
+    if (tz && !tz_valid(tz))
+        return err_set(err, ERR_INVALID, "timezone", "timezone must be an IANA time zone such as \"Asia/Kolkata\"");
+    rc = crud_update_row(ctx, t, &row, &old, err);
+    if (rc == 0)
+        rc = audit_write(ctx, t, "settings", &old, &row, err);
+    if (rc < 0)
+        return rc;
+    out->json = codec_to_json(ctx, &row);
+    return out->json ? 0 : err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+}
+
+static const Endpoint settings_ep = {
+    .method = "POST", .path = "tenant/settings", .write = true, .role = ROLE_ADMIN, .run = tenant_settings,
+    .doc = "Changes the tenant's name, time zone (\"today\" for documents) and rounding (half_up or half_even)",
+};
+
 static const Hooks profile_hooks = {.before_write = profile_before_write};
 static const Hooks gst_settings_hooks = {.before_write = gst_settings_before_write};
 
@@ -272,4 +321,5 @@ void company_init(void)
 {
     table_set_hooks("company_profiles", &profile_hooks);
     table_set_hooks("gst_settings", &gst_settings_hooks);
+    registry_add_endpoint(&settings_ep);
 }
