@@ -6,11 +6,16 @@
 void domain_init(void)
 {
     customers_init();
-    users_init();
     audit_init();
     permissions_init();
     apikeys_init();
     subscription_init();
+    sessions_init();
+    password_init();
+    verify_init();
+    users_init();
+    export_init();
+    settings_init();
     company_init();
     catalog_init();
     numbering_init();

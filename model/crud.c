@@ -392,7 +392,7 @@ int crud_list_rows(Ctx *ctx, const Table *t, const ListQuery *q, int (*fn)(Ctx *
     Sql s;
     sql_init(&s, t);
     *next_cursor = NULL;
-    buf_printf(&s.b, "SELECT %s FROM %s", t->select_list, t->name);
+    buf_puts(&s.b, t->sql_select);
     where_base(&s, t);
     int rc = 0;
     if (q->parent_id && t->parent_col >= 0) {
@@ -489,7 +489,7 @@ int crud_get(Ctx *ctx, const Table *t, const char *id, bool for_update, Row *out
         return not_found(err, t);
     Sql s;
     sql_init(&s, t);
-    buf_printf(&s.b, "SELECT %s FROM %s", t->select_list, t->name);
+    buf_puts(&s.b, t->sql_select);
     where_base(&s, t);
     buf_puts(&s.b, " AND id = ");
     param(&s, val_text(id));
@@ -751,8 +751,14 @@ int crud_delete(Ctx *ctx, const Table *t, const char *id, int64_t if_match, cons
 {
     Row old;
     int rc = load_for_write(ctx, t, id, if_match, parent_id, &old, err);
-    if (rc == 0 && t->hooks && t->hooks->before_delete)
+    if (rc == 0 && t->hooks && t->hooks->before_delete) {
         rc = t->hooks->before_delete(ctx, t, &old, err);
+        /* The hook may have written the row itself (a user is anonymised before its soft delete):
+         * delete the row as the hook left it, so the version check holds and the audit record
+         * carries what is really there. Inside the same transaction, FOR UPDATE already held. */
+        if (rc == 0)
+            rc = crud_get(ctx, t, id, true, &old, err);
+    }
     if (rc == 0)
         rc = crud_delete_row(ctx, t, &old, err);
     return rc;
