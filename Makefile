@@ -5,7 +5,7 @@
 # Sources are every .c under the layer folders; a new file needs no Makefile change.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl pangocairo icu-i18n
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl pangocairo fontconfig icu-i18n
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

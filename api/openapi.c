@@ -208,7 +208,7 @@ static void add_table(json_t *paths, json_t *schemas, const Table *t)
                                   "required", "data", "next_cursor"));
     const char *base_fmt = t->parent ? "/api/v1/%s/{parent_id}/%s" : "/api/v1/%s%s";
     if (t->parent)
-        snprintf(path, sizeof path, base_fmt, t->parent->name, t->name);
+        snprintf(path, sizeof path, base_fmt, t->parent->name, t->segment);
     else
         snprintf(path, sizeof path, base_fmt, t->name, "");
     json_t *coll = json_object();
