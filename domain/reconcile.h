@@ -75,9 +75,8 @@ int  recon_leakage(Ctx *ctx, const ReconSettings *s, json_t **out, Error *err);
 
 /* Where "invoiced" comes from for leakage: a source calls fn for every invoiced amount of the
  * contracts with ids in [lo, hi], grouped by contract in id order (then by date). The default
- * source reads billing records linked to customer contracts (Remit's invoices recorded or
- * imported as billing records); the invoicing module sets one that reads its invoices once
- * invoices carry the contract they bill. */
+ * source reads Remit's finalized invoices of each customer contract's customer (in its currency,
+ * dated within it) and the billing records linked to the contract; a module may set another. */
 typedef int (*ReconInvoiceFn)(Ctx *ctx, const char *contract_id, const ReconRecord *invoiced, void *arg);
 typedef struct ReconInvoiceSource {
     const char *name;

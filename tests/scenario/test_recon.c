@@ -836,3 +836,49 @@ Test(recon, another_tenant_reaches_no_contract_file_result_or_alert_through_the_
     free(aid);
     free(fid);
 }
+
+/* Leakage reads Remit's own finalized invoices of a customer contract's customer, dated within
+ * the contract, at their subtotal (drafts do not count), beside billing records. */
+Test(recon, leakage_counts_remit_s_finalized_invoices_of_the_customer)
+{
+    TestTenant t;
+    t_signup(&t, NULL);
+    today_is("2026-04-20");
+    json_decref(call(&t, 201, "POST",
+                     "{\"name\": \"Acme Consulting Pvt Ltd\", \"address\": \"12 MG Road, Pune 411001\","
+                     " \"gst_number\": \"27AAPFU0939F1ZV\"}",
+                     "/api/v1/company_profiles"));
+    json_t *cu = call(&t, 201, "POST", "{\"name\": \"Walk-in Customer\", \"state_code\": \"27\", \"currency\": \"INR\"}",
+                      "/api/v1/customers");
+    char *cust = sdup(cu, "id");
+    json_decref(cu);
+    char extra[300];
+    snprintf(extra, sizeof extra,
+             "\"party_type\": \"customer\", \"customer_id\": \"%s\", \"contract_start_date\": \"2026-01-01\","
+             " \"contract_end_date\": \"2026-12-31\", \"payment_terms\": 15", cust);
+    free(contract(&t, "CT-INV1", extra));
+    /* January and February invoiced by Remit, March only as a draft: March is leakage */
+    const char *dates[] = {"2026-01-05", "2026-02-05", "2026-03-05"};
+    for (int i = 0; i < 3; i++) {
+        char body[300];
+        snprintf(body, sizeof body,
+                 "{\"customer_id\": \"%s\", \"invoice_date\": \"%s\", \"lines\": [{\"description\": \"Retainer\","
+                 " \"rate\": \"1200\", \"tax_rate\": \"18\"}]}", cust, dates[i]);
+        json_t *inv = call(&t, 201, "POST", body, "/api/v1/invoices");
+        char *id = sdup(inv, "id");
+        json_decref(inv);
+        if (i < 2)
+            json_decref(call(&t, 200, "POST", NULL, "/api/v1/invoices/%s/finalize", id));
+        free(id);
+    }
+    json_t *l = call(&t, 200, "GET", NULL, "/api/v1/reports/leakage");
+    cr_expect_str_eq(sget(l, "source"), "invoices+billing_records");
+    json_t *row = json_array_get(json_object_get(l, "data"), 0);
+    cr_assert(row, "%s", json_dumps(l, 0));
+    cr_expect_str_eq(sget(row, "customer_id"), cust);
+    cr_expect_str_eq(sget(row, "expected_to_date"), "4800.00", "January to April are billable by 04-20");
+    cr_expect_str_eq(sget(row, "invoiced_to_date"), "2400.00", "two finalized invoices at their subtotal");
+    cr_expect_str_eq(sget(row, "leakage"), "2400.00", "March and April, past their due dates (03-16, 04-16)");
+    json_decref(l);
+    free(cust);
+}

@@ -506,7 +506,7 @@ GET /api/v1/reports/discrepancies?contract_id=nope
 === leakage reads customer contracts only: none here
 GET /api/v1/reports/leakage
 --- 200 partial
-{"as_of": "{{date}}", "source": "billing_records", "data": []}
+{"as_of": "{{date}}", "source": "invoices+billing_records", "data": []}
 
 # ---- files and import, refused ----
 
