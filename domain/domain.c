@@ -6,7 +6,6 @@
 void domain_init(void)
 {
     customers_init();
-    users_init();
     audit_init();
     permissions_init();
     apikeys_init();
@@ -19,4 +18,10 @@ void domain_init(void)
     credit_note_init();
     statement_init();
     csv_import_init();
+    sessions_init();
+    password_init();
+    verify_init();
+    users_init();
+    export_init();
+    settings_init();
 }

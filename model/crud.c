@@ -751,8 +751,14 @@ int crud_delete(Ctx *ctx, const Table *t, const char *id, int64_t if_match, cons
 {
     Row old;
     int rc = load_for_write(ctx, t, id, if_match, parent_id, &old, err);
-    if (rc == 0 && t->hooks && t->hooks->before_delete)
+    if (rc == 0 && t->hooks && t->hooks->before_delete) {
         rc = t->hooks->before_delete(ctx, t, &old, err);
+        /* The hook may have written the row itself (a user is anonymised before its soft delete):
+         * delete the row as the hook left it, so the version check holds and the audit record
+         * carries what is really there. Inside the same transaction, FOR UPDATE already held. */
+        if (rc == 0)
+            rc = crud_get(ctx, t, id, true, &old, err);
+    }
     if (rc == 0)
         rc = crud_delete_row(ctx, t, &old, err);
     return rc;
