@@ -17,7 +17,7 @@
 static const char *const customers[] = {
     "{\"code\":\"ACME\",\"name\":\"Acme Technologies Pvt Ltd\",\"email\":\"accounts@acme.example\","
     "\"address_line_1\":\"14 MG Road\",\"city\":\"Bengaluru\",\"state\":\"Karnataka\",\"postal_code\":\"560001\","
-    "\"country\":\"IN\",\"gst_number\":\"29AABCA1234C1Z5\",\"pan_number\":\"AABCA1234C\",\"payment_terms\":30,"
+    "\"country\":\"IN\",\"gst_number\":\"29AABCA1234C1ZB\",\"pan_number\":\"AABCA1234C\",\"payment_terms\":30,"
     "\"currency\":\"INR\",\"industry\":\"Software\",\"billing_type\":\"mixed\"}",
     "{\"code\":\"NIMBUS\",\"name\":\"Nimbus Logistics LLP\",\"email\":\"finance@nimbus.example\","
     "\"address_line_1\":\"Plot 7, MIDC\",\"city\":\"Pune\",\"state\":\"Maharashtra\",\"postal_code\":\"411019\","

@@ -18,6 +18,8 @@ void domain_init(void)
     credit_note_init();
     statement_init();
     csv_import_init();
+    billing_init();
+    billrun_init();
     sessions_init();
     password_init();
     verify_init();
