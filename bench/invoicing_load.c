@@ -1,11 +1,13 @@
 /* bench/invoicing_load.c — the HTTP load of the invoicing benchmark (bench/invoicing.sh).
  *
- *   invoicing_load flow BASE N CONC      sign up, N drafts and N receipts (not timed), then N
+ *   invoicing_load setup BASE            sign up a tenant with a company profile; prints
+ *                                        "TOKEN SLUG IP TENANT_ID" (the script then lifts the
+ *                                        trial's limits with `remit tenant activate`)
+ *   invoicing_load flow BASE TOKEN IP N CONC   N drafts and N receipts (not timed), then N
  *                                        finalize + allocate pairs from CONC clients (timed)
- *   invoicing_load pdf BASE N CONC       N invoice PDFs of a 10-line invoice from CONC clients
- *   invoicing_load customers BASE N      sign up and create N customers; prints
- *                                        "TENANT_ID TOKEN" for the aging data set
- *   invoicing_load aging BASE TOKEN AS_OF RUNS   times GET /api/v1/reports/aging RUNS times
+ *   invoicing_load pdf BASE TOKEN IP N CONC    N PDFs of a 10-line invoice from CONC clients
+ *   invoicing_load customers BASE TOKEN IP N   creates N customers (the aging data set)
+ *   invoicing_load aging BASE TOKEN IP AS_OF RUNS   times GET /api/v1/reports/aging RUNS times
  *
  * Prints one "name value unit" line per figure. Each client thread keeps its connection alive
  * (HttpClient). Not a test: it measures; bench/invoicing.sh records the figures.
@@ -125,7 +127,6 @@ static void *flow_worker(void *arg)
 
 static int flow(int n, int conc)
 {
-    signup("flow");
     char *cust = customer(NULL, 0);
     Work w = {.inv = calloc((size_t)n, sizeof(char *)), .rec = calloc((size_t)n, sizeof(char *)), .n = n};
     HttpClient *c = http_client_new();
@@ -193,8 +194,7 @@ static void *pdf_worker(void *arg)
 
 static int pdf(int n, int conc)
 {
-    signup("pdf");
-    char *cust = customer(NULL, 0);
+    char *cust = customer(NULL, 999999);
     json_t *lines = json_array();
     for (int i = 1; i <= 10; i++) {
         char desc[64];
@@ -225,13 +225,18 @@ static int pdf(int n, int conc)
 
 static int customers(int n)
 {
-    signup("aging");
     HttpClient *c = http_client_new();
     for (int i = 0; i < n; i++)
         free(customer(c, i));
     http_client_free(c);
+    return 0;
+}
+
+static int setup(void)
+{
+    signup("bench");
     json_t *t = call(NULL, "GET", "/api/v1/tenant", NULL, 200);
-    printf("%s %s %s\n", str(t, "id"), token, ip);
+    printf("%s %s %s %s\n", token, str(t, "slug"), ip, str(t, "id"));
     json_decref(t);
     return 0;
 }
@@ -242,9 +247,8 @@ static int cmp_d(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int aging(const char *tok, const char *as_of, int runs)
+static int aging(const char *as_of, int runs)
 {
-    snprintf(token, sizeof token, "%s", tok);
     double t[64];
     char path[128];
     snprintf(path, sizeof path, "/api/v1/reports/aging?as_of=%s", as_of);
@@ -270,21 +274,26 @@ static int aging(const char *tok, const char *as_of, int runs)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: invoicing_load flow|pdf|customers|aging BASE ...\n");
+        fprintf(stderr, "usage: invoicing_load setup|flow|pdf|customers|aging BASE ...\n");
         return 2;
     }
     base = argv[2];
     int rc = 2;
-    if (strcmp(argv[1], "flow") == 0 && argc == 5)
-        rc = flow(num(argv[3]), num(argv[4]));
-    else if (strcmp(argv[1], "pdf") == 0 && argc == 5)
-        rc = pdf(num(argv[3]), num(argv[4]));
-    else if (strcmp(argv[1], "customers") == 0 && argc == 4)
-        rc = customers(num(argv[3]));
-    else if (strcmp(argv[1], "aging") == 0 && argc == 7) {
-        snprintf(ip, sizeof ip, "%s", argv[6]);
-        rc = aging(argv[3], argv[4], num(argv[5]));
-    } else
+    if (strcmp(argv[1], "setup") == 0 && argc == 3) {
+        rc = setup();
+    } else if (argc >= 5) {
+        snprintf(token, sizeof token, "%s", argv[3]);
+        snprintf(ip, sizeof ip, "%s", argv[4]);
+        if (strcmp(argv[1], "flow") == 0 && argc == 7)
+            rc = flow(num(argv[5]), num(argv[6]));
+        else if (strcmp(argv[1], "pdf") == 0 && argc == 7)
+            rc = pdf(num(argv[5]), num(argv[6]));
+        else if (strcmp(argv[1], "customers") == 0 && argc == 6)
+            rc = customers(num(argv[5]));
+        else if (strcmp(argv[1], "aging") == 0 && argc == 7)
+            rc = aging(argv[5], num(argv[6]));
+    }
+    if (rc == 2)
         fprintf(stderr, "invoicing_load: bad arguments\n");
     http_global_cleanup();
     return rc;

@@ -31,8 +31,8 @@
 #include "domain/domain.h"
 #include "domain/jobs.h"
 #include "domain/outbox.h"
-#include "domain/pdf.h"
 #include "domain/password.h"
+#include "domain/pdf.h"
 #include "model/migrate.h"
 #include "model/registry.h"
 

@@ -10,6 +10,12 @@ void domain_init(void)
     permissions_init();
     apikeys_init();
     subscription_init();
+    sessions_init();
+    password_init();
+    verify_init();
+    users_init();
+    export_init();
+    settings_init();
     company_init();
     catalog_init();
     numbering_init();
@@ -20,10 +26,4 @@ void domain_init(void)
     csv_import_init();
     billing_init();
     billrun_init();
-    sessions_init();
-    password_init();
-    verify_init();
-    users_init();
-    export_init();
-    settings_init();
 }

@@ -379,49 +379,61 @@ int invoice_adjust(Ctx *ctx, const char *invoice_id, int64_t d_paid, int64_t d_c
 
 /* ---- overdue ---- */
 
+/* Walks the candidates in id order, 500 at a time (keyset: each is visited once), each batch in an
+ * arena of its own so that a tenant with a hundred thousand invoices falling due does not grow the
+ * caller's arena without bound. */
 int invoice_mark_overdue(Ctx *ctx, Date today, int *count, Error *err)
 {
-    *count = 0;
-    char ds[11];
-    date_format(ds, today);
-    Value p[1] = {val_text(ds)};
-    Rows r;
-    int rc = store_query(ctx->conn, &r,
-                         "SELECT id FROM invoices WHERE tenant_id = $1 AND status IN ('pending', 'partially_paid')"
-                         " AND due_date < $2 ORDER BY id LIMIT 1000",
-                         p, 1, err);
-    if (rc < 0)
-        return rc;
+    enum { BATCH = 500 };
     typedef struct { char s[UUID_STR_LEN + 1]; } Id;
-    Id *ids = ARENA_ARRAY(ctx->arena, Id, 1000);
-    int n = 0;
-    while (ids && rows_next(&r)) {
-        Value v = rows_get(&r, 0);
-        snprintf(ids[n++].s, UUID_STR_LEN + 1, "%.*s", (int)v.len, v.s);
-    }
-    rc = rows_error(&r, err);
-    rows_close(&r);
-    if (!ids)
-        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    *count = 0;
+    char ds[11], after[UUID_STR_LEN + 1] = "00000000-0000-0000-0000-000000000000";
+    date_format(ds, today);
     const Table *t = registry_find("invoices");
-    for (int i = 0; i < n && rc == 0; i++) {
-        Row old, row;
-        rc = crud_get(ctx, t, ids[i].s, true, &old, err);
-        if (rc < 0)
-            break;
-        row_copy(ctx, &row, &old);
-        const char *st = invoice_derive_status(&row, today);
-        if (strcmp(st, "overdue") != 0)
-            continue;
-        row_set_text(ctx, &row, "status", st);
-        rc = crud_update_row_as(ctx, t, &row, &old, "overdue", err);
-        if (rc == 0)
-            (*count)++;
-    }
-    if (rc == 0 && n == 1000) {   /* more than one batch: go on */
-        int more = 0;
-        rc = invoice_mark_overdue(ctx, today, &more, err);
-        *count += more;
+    Arena *outer = ctx->arena;
+    int rc = 0;
+    for (bool more = true; more && rc == 0;) {
+        Arena batch;
+        arena_init(&batch, 0);
+        ctx->arena = &batch;
+        Id *ids = ARENA_ARRAY(&batch, Id, BATCH);
+        int n = 0;
+        Value p[3] = {val_text(ds), val_text(after), val_int(BATCH)};
+        Rows r;
+        rc = ids ? store_query(ctx->conn, &r,
+                               "SELECT id FROM invoices WHERE tenant_id = $1 AND status IN ('pending', 'partially_paid')"
+                               " AND due_date < $2 AND id > $3 ORDER BY id LIMIT $4",
+                               p, 3, err)
+                 : err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+        if (rc == 0) {
+            while (rows_next(&r)) {
+                Value v = rows_get(&r, 0);
+                snprintf(ids[n++].s, UUID_STR_LEN + 1, "%.*s", (int)v.len, v.s);
+            }
+            rc = rows_error(&r, err);
+            rows_close(&r);
+        }
+        for (int i = 0; i < n && rc == 0; i++) {
+            Row old, row;
+            rc = crud_get(ctx, t, ids[i].s, true, &old, err);
+            if (rc < 0)
+                break;
+            row_copy(ctx, &row, &old);
+            if (!row.v)
+                rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+            const char *st = rc == 0 ? invoice_derive_status(&row, today) : NULL;
+            if (!st || strcmp(st, row_text(&old, "status")) == 0)
+                continue;
+            row_set_text(ctx, &row, "status", st);
+            rc = crud_update_row_as(ctx, t, &row, &old, strcmp(st, "overdue") == 0 ? "overdue" : "status", err);
+            if (rc == 0 && strcmp(st, "overdue") == 0)
+                (*count)++;
+        }
+        more = n == BATCH;
+        if (n > 0)
+            memcpy(after, ids[n - 1].s, sizeof after);
+        ctx->arena = outer;
+        arena_free(&batch);
     }
     return rc;
 }

@@ -17,6 +17,7 @@
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -327,8 +328,11 @@ static int pass(Buf *out, const PdfDoc *d, int pages, int *pages_out, Error *err
     return 0;
 }
 
+static atomic_bool rendered;   /* fontconfig was initialised by a rendering (FcFini needs that) */
+
 int pdf_render(Buf *out, const PdfDoc *d, Error *err)
 {
+    atomic_store(&rendered, true);
     int pages = 0, drawn = 0;
     int rc = pass(NULL, d, 0, &pages, err);
     if (rc == 0)
@@ -338,6 +342,8 @@ int pdf_render(Buf *out, const PdfDoc *d, Error *err)
 
 void pdf_shutdown(void)
 {
+    if (!atomic_load(&rendered))
+        return;   /* nothing to release: FcFini on an uninitialised fontconfig crashes */
     pango_cairo_font_map_set_default(NULL);
     FcFini();
 }

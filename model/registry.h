@@ -200,6 +200,7 @@ struct Table {
     int parent_col;
     const char *segment;         /* URL segment of a sub-resource (res->segment or name) */
     char *select_list;           /* "id, name, ..." */
+    char *sql_select;            /* "SELECT <select_list> FROM <name>", built once */
     const Hooks *hooks;
     const Action *actions[16];
     int nactions;
