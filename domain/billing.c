@@ -32,7 +32,10 @@ static int refuse_billed(const Row *old, const char *what, Error *err)
 
 static int time_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
-    int rc = refuse_billed(old, "time entry", err);
+    /* references first: another tenant's id is a 422 naming it, whatever else is wrong */
+    int rc = crud_check_refs(ctx, t, row, err);
+    if (rc == 0)
+        rc = refuse_billed(old, "time entry", err);
     if (rc < 0)
         return rc;
     if (row_is_null(row, "user_id") && ctx->user_id[0])
@@ -66,7 +69,8 @@ static int time_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *e
 
 static int usage_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
-    return refuse_billed(old, "usage record", err);
+    int rc = crud_check_refs(ctx, t, row, err);
+    return rc < 0 ? rc : refuse_billed(old, "usage record", err);
 }
 
 static int usage_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
