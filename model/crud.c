@@ -645,6 +645,9 @@ int crud_delete_row(Ctx *ctx, const Table *t, const Row *old, Error *err)
     int64_t changes = 0;
     int rc = run_exec(ctx, &s, &changes, err);
     buf_free(&s.b);
+    if (rc == -ERR_REFERENCE)   /* a foreign key of another row points here (no CASCADE) */
+        return err_set(err, ERR_CONFLICT, NULL, "other rows still refer to this row of %s; change or delete them first",
+                       t->name);
     if (rc < 0)
         return rc;
     if (changes != 1)
