@@ -25,4 +25,6 @@ void domain_init(void)
     statement_init();
     csv_import_init();
     reconciliation_init();
+    billing_init();
+    billrun_init();
 }
