@@ -253,7 +253,7 @@ static const struct {
 };
 
 /* Checks one item's category and rate (a line's BT-151/152, an allowance's BT-95/96 ...). */
-static void check_tax(EinvReport *r, const EinvTax *t, const char *cat_term, const char *rate_term,
+static void check_tax(EinvReport *r, const EinvTax *t, const char *cat_term, const char *rate_term, int rule_no,
                       const char *where)
 {
     if (!has(t->category)) {
@@ -268,10 +268,10 @@ static void check_tax(EinvReport *r, const EinvTax *t, const char *cat_term, con
         return;
     }
     if (c->rated && dec_cmp(t->rate, dec_from_int(0)) <= 0)
-        problem(r, rate_term, arena_printf(r->arena, "%s-05", c->prefix), where,
+        problem(r, rate_term, arena_printf(r->arena, "%s-%02d", c->prefix, rule_no), where,
                 "VAT rate (%s) must be greater than zero for category %s (%s)", rate_term, c->code, c->name);
     else if (!c->rated && !is(c->code, "O") && !dec_is_zero(t->rate))
-        problem(r, rate_term, arena_printf(r->arena, "%s-05", c->prefix), where,
+        problem(r, rate_term, arena_printf(r->arena, "%s-%02d", c->prefix, rule_no), where,
                 "VAT rate (%s) must be 0 for category %s (%s)", rate_term, c->code, c->name);
     if (has(t->exemption_code)) {
         if (!einv_code_valid(EINV_CODES_VATEX, t->exemption_code))
@@ -446,7 +446,8 @@ static void check_ac(EinvReport *r, EinvDoc *d, EinvAllowanceCharge *ac, bool do
         problem(r, ta, doc_level ? (ac->charge ? "BR-DEC-05" : "BR-DEC-01") : (ac->charge ? "BR-DEC-27" : "BR-DEC-24"),
                 where, "%s amount (%s) has more decimals than EN 16931 allows in %s (2)", kind, ta, d->cur->code);
     if (doc_level)
-        check_tax(r, &ac->tax, ac->charge ? "BT-102" : "BT-95", ac->charge ? "BT-103" : "BT-96", where);
+        check_tax(r, &ac->tax, ac->charge ? "BT-102" : "BT-95", ac->charge ? "BT-103" : "BT-96", ac->charge ? 7 : 6,
+                  where);
 }
 
 /* ---- the check -------------------------------------------------------------------------- */
@@ -590,7 +591,7 @@ static void check_line(EinvReport *r, EinvDoc *d, EinvLine *l, int i)
     if (has_date(l->period_end) && has_date(d->period_end) &&
         (l->period_end > d->period_end || (has_date(d->period_start) && l->period_end < d->period_start)))
         problem(r, "BT-135", "PEPPOL-EN16931-R111", w, "invoice line period end (BT-135) is outside the invoicing period");
-    check_tax(r, &l->tax, "BT-151", "BT-152", w);
+    check_tax(r, &l->tax, "BT-151", "BT-152", 5, w);
 
     if (!d->cur)
         return;

@@ -443,11 +443,17 @@ static int sink_close(void *ctx)
     return 0;
 }
 
+/* libxml2 reports a refused write (our cap) on stderr; the caller gets ERR_TOO_LARGE instead. */
+static void quiet(void *ctx, const char *msg, ...)
+{
+}
+
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 
 static void xml_init(void)
 {
     xmlInitParser();
+    xmlThrDefSetGenericErrorFunc(NULL, quiet);
 }
 
 int ubl_write(Buf *out, const EinvDoc *doc, Error *err)
@@ -455,6 +461,7 @@ int ubl_write(Buf *out, const EinvDoc *doc, Error *err)
     if (!doc->checked || !doc->cur)
         return err_set(err, ERR_STATE, NULL, "the document must pass einv_check before it is written");
     pthread_once(&xml_once, xml_init);
+    xmlSetGenericErrorFunc(NULL, quiet);   /* per thread */
     size_t start_len = out->len;
     xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(sink, sink_close, out, NULL);
     if (!ob)
