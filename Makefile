@@ -52,6 +52,10 @@ build/api-tests: $(APIT_OBJ)
 build/einvoice-samples: build/obj/tests/einvoice/samples.o build/obj/tests/unit/einvoice_fixtures.o $(REL_LIB)
 	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
 
+# E-invoice generation speed (bench/einvoice.sh).
+build/einvoice-bench: build/obj/bench/einvoice_bench.o build/obj/tests/unit/einvoice_fixtures.o $(REL_LIB)
+	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
+
 # Scenario tests (Criterion) talk HTTP to a running server through tests/api/client.c.
 build/api-scenarios: $(SCEN_OBJ)
 	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS) -lcriterion

@@ -91,6 +91,7 @@ typedef struct EinvAllowanceCharge {
     const char *reason;        /* BT-97/104/139/144 */
     const char *reason_code;   /* BT-98/105/140/145: UNCL 5189 (allowance) or 7161 (charge) */
     EinvTax tax;               /* document level only (BT-95/96, BT-102/103) */
+    bool percent_written;      /* computed: percent and base are written (PEPPOL-EN16931-R040 holds) */
 } EinvAllowanceCharge;
 
 typedef struct EinvLine {      /* BG-25 */
@@ -116,6 +117,9 @@ typedef struct EinvLine {      /* BG-25 */
     Date period_start, period_end;  /* BT-134 / BT-135; EINV_NO_DATE = absent */
     int64_t tax_amount;        /* EINV_TAX_PER_LINE: this line's VAT; computed unless tax_given */
     bool tax_given;
+    Dec price_written;         /* computed: BT-146 as written. The price itself, unless rounding the
+                                * net to the currency (JPY, ISK) puts it beyond PEPPOL-EN16931-R120's
+                                * 0.02: then net / quantity, precise enough to be within it */
 } EinvLine;
 
 typedef struct EinvVat {       /* BG-23, computed by einv_check */

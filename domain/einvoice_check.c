@@ -204,6 +204,53 @@ static bool convert(int64_t *out, int64_t minor, const Currency *from, const Cur
     return round_step(out, num, den, einv_amount_step(to), rnd);
 }
 
+/* Is target (minor units of a currency with exponent e) within slack_n/100 minor units of
+ * qty x price / base? 1 yes, 0 no, -1 too large to tell. Exact: everything in 128-bit integers. */
+static int line_fits(int64_t target, Dec qty, Dec price, Dec base, int e, int64_t slack_n)
+{
+    if (base.coef == 0)
+        base = dec_make(1, 0);
+    /* exact = qty.coef * price.coef * 10^(base.scale + e) / (10^(qs + ps) * base.coef) minor units */
+    __int128 num = (__int128)qty.coef * price.coef, den = base.coef, p, lhs, rhs;
+    if (!pow10_128(&p, base.scale + e) || __builtin_mul_overflow(num, p, &num) ||
+        !pow10_128(&p, qty.scale + price.scale) || __builtin_mul_overflow(den, p, &den))
+        return -1;
+    /* |target - num/den| <= slack_n / 100  <=>  |target * den - num| * 100 <= slack_n * den */
+    if (__builtin_mul_overflow((__int128)target, den, &lhs) || __builtin_sub_overflow(lhs, num, &lhs))
+        return -1;
+    if (lhs < 0)
+        lhs = -lhs;
+    if (den < 0)
+        den = -den;
+    if (__builtin_mul_overflow(lhs, (__int128)100, &lhs) || __builtin_mul_overflow(den, (__int128)slack_n, &rhs))
+        return -1;
+    return lhs <= rhs;
+}
+
+/* The price that explains target = qty x price / base within PEPPOL-EN16931-R120's 0.02: target x
+ * base / qty at the smallest scale (from the price's own) that fits. false if none up to 12. */
+static bool effective_price(Dec *out, int64_t target, Dec qty, Dec price, Dec base, int e)
+{
+    if (qty.coef == 0)
+        return false;
+    if (base.coef == 0)
+        base = dec_make(1, 0);
+    for (int s = price.scale; s <= 12; s++) {
+        /* P = target * base.coef * 10^(qs + s) / (10^(e + bs) * qty.coef) */
+        __int128 num = (__int128)target * base.coef, den = qty.coef, p;
+        int64_t coef;
+        if (!pow10_128(&p, qty.scale + s) || __builtin_mul_overflow(num, p, &num) || !pow10_128(&p, e + base.scale) ||
+            __builtin_mul_overflow(den, p, &den) || !dec_round_div(&coef, num, den, ROUND_HALF_UP))
+            return false;
+        Dec cand = dec_make(coef, s);
+        if (line_fits(target, qty, cand, base, e, 2 * pow10i(e)) == 1) {
+            *out = cand;
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool add(int64_t *acc, int64_t v)
 {
     return !__builtin_add_overflow(*acc, v, acc);
@@ -438,9 +485,14 @@ static void check_ac(EinvReport *r, EinvDoc *d, EinvAllowanceCharge *ac, bool do
     } else if (!reason) {
         problem(r, tr, rr, where, "%s reason (%s) or reason code (%s) is required", kind, tr, tc);
     }
+    ac->percent_written = false;
     if (ac->has_percent) {
         if (!percent_of(&ac->amount, ac->base, ac->percent, d->cur, d->rounding))
             problem(r, ta, "BR-DEC", where, "%s amount (%s) is too large to compute exactly", kind, ta);
+        /* PEPPOL-EN16931-R040: amount within 0.02 of base x percent / 100, which a 0-decimal currency's
+         * rounding may miss: then only the amount is written (percent and base are optional). */
+        ac->percent_written = line_fits(ac->amount, dec_make(ac->base, 0), ac->percent, dec_make(100, 0),
+                                        0, 2 * pow10i(d->cur->exponent)) == 1;
     }
     if (ac->amount % einv_amount_step(d->cur) != 0 || ac->base % einv_amount_step(d->cur) != 0)
         problem(r, ta, doc_level ? (ac->charge ? "BR-DEC-05" : "BR-DEC-01") : (ac->charge ? "BR-DEC-27" : "BR-DEC-24"),
@@ -609,19 +661,27 @@ static void check_line(EinvReport *r, EinvDoc *d, EinvLine *l, int i)
         problem(r, "BT-131", "BR-DEC-23", w, "invoice line net amount (BT-131) is too large to compute exactly");
         return;
     }
-    if (!l->net_given) {
+    if (!l->net_given)
         l->net_amount = net;
-    } else {
-        /* PEPPOL-EN16931-R120 allows 0.02 of slack. */
-        int64_t slack = d->cur->exponent >= 2 ? 2 * pow10i(d->cur->exponent - 2) : 0;
-        int64_t diff = l->net_amount - net;
-        if (diff > slack || diff < -slack) {
-            char a[MONEY_FORMAT_MAX], b[MONEY_FORMAT_MAX];
-            money_format(a, sizeof a, l->net_amount, d->cur);
-            money_format(b, sizeof b, net, d->cur);
-            problem(r, "BT-131", "PEPPOL-EN16931-R120", w,
-                    "invoice line net amount (BT-131) %s differs from quantity x price + charges - allowances = %s", a, b);
-        }
+    /* PEPPOL-EN16931-R120: net - charges + allowances within 0.02 of quantity x price / base. A net
+     * rounded to the currency (given, or computed in a 0-decimal currency) may be up to half a unit
+     * away: then the price is written as net / quantity, precise enough to be within the slack. */
+    int64_t core = l->net_amount - acs;
+    int e = d->cur->exponent;
+    int64_t step = einv_amount_step(d->cur);
+    int fits = line_fits(core, l->quantity, l->price, l->base_quantity, e, 2 * pow10i(e));
+    l->price_written = l->price;
+    if (fits == 0 && line_fits(core, l->quantity, l->price, l->base_quantity, e, 50 * step + 2 * pow10i(e)) == 1)
+        fits = effective_price(&l->price_written, core, l->quantity, l->price, l->base_quantity, e) ? 1 : -1;
+    if (fits == 0) {
+        char a[MONEY_FORMAT_MAX], b[MONEY_FORMAT_MAX];
+        money_format(a, sizeof a, l->net_amount, d->cur);
+        money_format(b, sizeof b, net, d->cur);
+        problem(r, "BT-131", "PEPPOL-EN16931-R120", w,
+                "invoice line net amount (BT-131) %s differs from quantity x price + charges - allowances = %s", a, b);
+    } else if (fits < 0) {
+        problem(r, "BT-146", "PEPPOL-EN16931-R120", w,
+                "quantity x item net price (BT-146) is too large to verify against the line net amount");
     }
     if (l->net_amount % einv_amount_step(d->cur) != 0)
         problem(r, "BT-131", "BR-DEC-23", w, "invoice line net amount (BT-131) has more decimals than EN 16931 allows "

@@ -220,10 +220,10 @@ static void allowance_charge(W *w, const EinvAllowanceCharge *ac, bool doc_level
     el(w, "cbc:ChargeIndicator", ac->charge ? "true" : "false");
     el(w, "cbc:AllowanceChargeReasonCode", ac->reason_code);
     el(w, "cbc:AllowanceChargeReason", ac->reason);
-    if (ac->has_percent)
+    if (ac->percent_written)
         decimal(w, "cbc:MultiplierFactorNumeric", ac->percent);
     amount(w, "cbc:Amount", ac->amount);
-    if (ac->has_percent)
+    if (ac->percent_written)
         amount(w, "cbc:BaseAmount", ac->base);
     if (doc_level)
         tax_category(w, "cac:TaxCategory", ac->tax.category, ac->tax.rate, NULL, NULL);
@@ -278,7 +278,7 @@ static void line(W *w, const EinvLine *l, int i)
     end(w);
     start(w, "cac:Price");
     char p[DEC_FORMAT_MAX];
-    if (dec_format_trim(p, sizeof p, l->price) < 0)
+    if (dec_format_trim(p, sizeof p, l->price_written) < 0)
         w->rc = -1;
     start(w, "cbc:PriceAmount");
     attr(w, "currencyID", w->d->cur->code);

@@ -6,8 +6,8 @@
 # Writes the conformance documents (build/einvoice-samples: one standard rate, two rates,
 # zero-rated, exempt with reason, reverse charge, line and document discounts, a charge, a
 # foreign-currency invoice with the VAT total in the accounting currency, a partially paid
-# invoice, a credit note, KWD, JPY, intra-community, not subject to VAT, per-line VAT) into a
-# temporary directory and runs the official validation kit ONCE over all of them (and over the
+# invoice, a credit note, KWD, JPY, intra-community, not subject to VAT, per-line VAT) and 12
+# random documents of the round-trip test's generator into a temporary directory and runs the official validation kit ONCE over all of them (and over the
 # .xml files of any DIR given, e.g. documents saved by the API tests) with --peppol: UBL 2.1 XSD,
 # CEN EN 16931 rules and Peppol BIS Billing 3.0 rules. Fails on any failed file (an XSD error or a
 # fatal assert) and prints the kit's lines. Ends with "einvoice: N passed, N failed".
@@ -22,12 +22,12 @@ if [ ! -x "$kit/validate" ]; then
     echo "einvoice: 0 passed, 0 failed"
     exit 0
 fi
-[ -x build/einvoice-samples ] || make -s build/einvoice-samples
+make -s build/einvoice-samples
 
 tmp=$(mktemp -d /tmp/remit-einvoice.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 mkdir "$tmp/docs"
-if ! ./build/einvoice-samples "$tmp/docs"; then
+if ! ./build/einvoice-samples "$tmp/docs" "${REMIT_EINVOICE_RANDOM:-12}"; then
     echo "einvoice: the sample writer refused a fixture (see above)"
     echo "einvoice: 0 passed, 1 failed"
     exit 1

@@ -443,6 +443,60 @@ Test(einvoice_compute, line_net_is_quantity_times_price_over_base_quantity_round
     arena_free(&a);
 }
 
+/* PEPPOL-EN16931-R120 allows 0.02 between the net and quantity x price: a JPY line rounded to the
+ * yen can be 0.5 away, so the price is written as net / quantity, precise enough. */
+Test(einvoice_compute, PEPPOL_R120_zero_decimal_line_writes_an_effective_price)
+{
+    Arena a;
+    arena_init(&a, 0);
+    EinvDoc d;
+    EinvReport r;
+    einv_fixture_base(&d, &a);
+    d.currency = "JPY";
+    d.lines[0].quantity = D("1.5");
+    d.lines[0].price = D("3333");
+    cr_assert_eq(einv_check(&d, &a, &r), 0);
+    cr_expect_eq(d.lines[0].net_amount, 5000);   /* 4999.5 rounded once */
+    char b[DEC_FORMAT_MAX];
+    dec_format_trim(b, sizeof b, d.lines[0].price_written);
+    cr_expect_str_eq(b, "3333.33", "1.5 x 3333.33 = 4999.995, within 0.02 of 5000");
+    /* A price that already fits is written as it is. */
+    d.lines[0].quantity = D("2");
+    cr_assert_eq(einv_check(&d, &a, &r), 0);
+    cr_expect_eq(dec_cmp(d.lines[0].price_written, D("3333")), 0);
+    /* A given net far from quantity x price is still refused. */
+    d.lines[0].net_given = true;
+    d.lines[0].net_amount = 6667;
+    cr_expect_eq(einv_check(&d, &a, &r), -ERR_INVALID);
+    cr_expect_not_null(find(&r, "PEPPOL-EN16931-R120", "BT-131"));
+    arena_free(&a);
+}
+
+/* PEPPOL-EN16931-R040: an allowance's amount within 0.02 of base x percent; otherwise (yen
+ * rounding) only the amount is written. */
+Test(einvoice_compute, PEPPOL_R040_percent_written_only_when_it_explains_the_amount)
+{
+    Arena a;
+    arena_init(&a, 0);
+    EinvDoc d;
+    EinvReport r;
+    einv_fixture_base(&d, &a);
+    d.currency = "JPY";
+    d.lines[0].price = D("100000");
+    d.nacs = 1;
+    d.acs = ARENA_ARRAY(&a, EinvAllowanceCharge, 1);
+    d.acs[0] = (EinvAllowanceCharge){.has_percent = true, .percent = D("16.7"), .base = 88357, .reason = "Discount",
+                                     .tax = {.category = "S", .rate = D("21")}};
+    cr_assert_eq(einv_check(&d, &a, &r), 0);
+    cr_expect_eq(d.acs[0].amount, 14756);    /* 14755.619 */
+    cr_expect_not(d.acs[0].percent_written);
+    d.acs[0].base = 100000;                  /* 16700 exactly */
+    cr_assert_eq(einv_check(&d, &a, &r), 0);
+    cr_expect_eq(d.acs[0].amount, 16700);
+    cr_expect(d.acs[0].percent_written);
+    arena_free(&a);
+}
+
 Test(einvoice_compute, percentage_allowance_is_base_times_percent)
 {
     Arena a;
