@@ -11,13 +11,14 @@
 # ../shared/einvoice; skipped, saying so, when absent). Figures only: nothing passes or fails.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_init
 docs=${BENCH_EINVOICE_DOCS:-500}
 rounds=${BENCH_EINVOICE_ROUNDS:-20}
 kit=${REMIT_EINVOICE_KIT:-../shared/einvoice}
-make -s build/einvoice-bench
+make -s build/einvoice-bench >/dev/null
 
-tmp=$(mktemp -d /tmp/remit-bench-einvoice.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+tmp=$BENCH_TMP
 mkdir "$tmp/docs"
 ./build/einvoice-bench "$docs" "$tmp/docs" "$rounds" > "$tmp/gen"
 get() { sed -n "s/^$1 //p" "$tmp/gen"; }
@@ -26,7 +27,7 @@ gst_rate=$(get gst_docs_per_s)
 kb=$(( $(get ubl_bytes) / 1024 ))
 gen_ms=$(awk -v n="$docs" -v r="$ubl_rate" 'BEGIN { printf "%.1f", n * 1000 / r }')
 
-echo "batch: $docs UBL documents, $(get ubl_lines) lines, $kb KiB"
+echo "batch: $docs UBL documents, $(get ubl_lines) lines, $kb KiB; $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-44s %12s %14s\n' "" "time" "documents/s"
 printf '%-44s %10s ms %14s\n' "remit: einv_check + ubl_write (median)" "$gen_ms" "$ubl_rate"
 printf '%-44s %10s    %14s\n' "remit: GST e-invoice JSON, check + write" "" "$gst_rate"
