@@ -32,6 +32,7 @@
 #include "domain/jobs.h"
 #include "domain/outbox.h"
 #include "domain/password.h"
+#include "domain/pdf.h"
 #include "model/migrate.h"
 #include "model/registry.h"
 
@@ -46,6 +47,7 @@ static void usage(FILE *f)
           "  audit verify [--tenant SLUG]   check the audit hash chains; exit 1 naming the first broken row\n"
           "  jobs run   run the daily jobs that are due now (the server does this every minute)\n"
           "  tenant list | activate SLUG --plan P [--months N] | suspend SLUG | resume SLUG   (operator)\n"
+          "  reconcile --tenant SLUG [--date YYYY-MM-DD] [--daily] [--full]   match a tenant's bills against its contracts now\n"
           "\n"
           "options (and environment variables):\n"
           "  --db URL            sqlite:FILE or postgres://user:pass@host:port/db   (REMIT_DB)\n"
@@ -213,6 +215,7 @@ static int cmd_serve(const CliOpts *o)
     jobs_stop();
     password_stop();
     outbox_stop();
+    pdf_shutdown();
     store_close(s);
     log_printf(LOG_INFO, NULL, "stopped");
     return 0;
@@ -273,6 +276,8 @@ int main(int argc, char **argv)
         rc = cmd_tenant(&o);
     else if (strcmp(argv[1], "jobs") == 0)
         rc = cmd_jobs(&o);
+    else if (strcmp(argv[1], "reconcile") == 0)
+        rc = cmd_reconcile(&o);
     else {
         fprintf(stderr, "remit: unknown command %s\n\n", argv[1]);
         usage(stderr);
