@@ -22,5 +22,6 @@ int cmd_audit(const CliOpts *o);
 int cmd_tenant(const CliOpts *o);
 int cmd_jobs(const CliOpts *o);
 int cmd_reconcile(const CliOpts *o);
+int cmd_export(const CliOpts *o);
 
 #endif

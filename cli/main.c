@@ -46,6 +46,8 @@ static void usage(FILE *f)
           "  demo       create the demo tenant with sample data (idempotent), then exit\n"
           "  audit verify [--tenant SLUG]   check the audit hash chains; exit 1 naming the first broken row\n"
           "  jobs run   run the daily jobs that are due now (the server does this every minute)\n"
+          "  export ubl --from D --to D --out DIR [--tenant SLUG] [--gst]   finalized invoices and credit notes\n"
+          "             as UBL 2.1 e-invoices (EN 16931, Peppol BIS 3.0), or GST e-invoice JSON; exit 1 if one lacks data\n"
           "  tenant list | activate SLUG --plan P [--months N] | suspend SLUG | resume SLUG   (operator)\n"
           "  reconcile --tenant SLUG [--date YYYY-MM-DD] [--daily] [--full]   match a tenant's bills against its contracts now\n"
           "\n"
@@ -278,6 +280,8 @@ int main(int argc, char **argv)
         rc = cmd_jobs(&o);
     else if (strcmp(argv[1], "reconcile") == 0)
         rc = cmd_reconcile(&o);
+    else if (strcmp(argv[1], "export") == 0)
+        rc = cmd_export(&o);
     else {
         fprintf(stderr, "remit: unknown command %s\n\n", argv[1]);
         usage(stderr);

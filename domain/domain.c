@@ -25,4 +25,5 @@ void domain_init(void)
     statement_init();
     csv_import_init();
     reconciliation_init();
+    einvoice_init();   /* after invoices and credit notes: it adds their ubl and gst-einvoice actions */
 }

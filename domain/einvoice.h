@@ -198,6 +198,7 @@ typedef struct EinvProblem {
     const char *rule;          /* the rule that requires it: "PEPPOL-EN16931-R010", "BR-CO-09" */
     const char *where;         /* "line 2", "document allowance 1", "VAT breakdown S 25%"; NULL = the document */
     char *message;             /* "buyer electronic address (BT-49) is required" */
+    const char *field;         /* where Remit keeps it ("customers.einvoice_endpoint"); set by the caller */
 } EinvProblem;
 
 typedef struct EinvReport {
@@ -214,7 +215,7 @@ void einv_line_init(EinvLine *line);   /* quantity 1, no period */
 int einv_check(EinvDoc *doc, Arena *a, EinvReport *out);
 
 /* {"error": {"code": "invalid", "message": "...", "problems": [{"term", "rule", "where",
- * "message"}, ...]}} — the body of the 422 that lists every problem. */
+ * "message", "field"}, ...]}} — the body of the 422 that lists every problem. */
 json_t *einv_report_json(const EinvReport *r, const char *what);
 
 /* An amount as the document writes it: min(exponent, 2) decimals ("1500", "12.50", "12.35" KWD).

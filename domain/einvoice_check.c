@@ -903,6 +903,8 @@ json_t *einv_report_json(const EinvReport *r, const char *what)
         if (p->where)
             json_object_set_new(o, "where", json_string(p->where));
         json_object_set_new(o, "message", json_string(p->message));
+        if (p->field)
+            json_object_set_new(o, "field", json_string(p->field));
         json_array_append_new(list, o);
     }
     char msg[256];
