@@ -2,6 +2,7 @@
  * portal's rules checked, the JSON written. Exports gst_einv_init, gst_einv_item_init,
  * gst_einv_check, gst_einv_write, gst_einv_gstin_problem, gst_einv_state_valid.
  *
+ * GSTINs and state codes are checked by domain/gst.c (the same rules as the rest of Remit).
  * The rules are those the Invoice Registration Portal applies before it issues an IRN, so that
  * Remit refuses a document with a clear list instead of the portal refusing it later:
  *   - DocDtls.No: 1..16 characters of [A-Za-z0-9/-], not starting with 0, / or -;
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/gst.h"
 #include "domain/gst_einvoice.h"
 
 #define TOLERANCE 100   /* paise: the portal accepts computed values within one rupee */
@@ -65,46 +67,19 @@ static void problem(EinvReport *r, const char *term, const char *rule, const cha
 
 /* ---- GSTIN, PAN, state codes ------------------------------------------------------------ */
 
+/* One rule, one home: GSTINs and state codes are domain/gst.c's (issue 4). */
 bool gst_einv_state_valid(const char *code)
 {
-    if (!code || !isdigit((unsigned char)code[0]) || !isdigit((unsigned char)code[1]) || code[2])
-        return false;
-    int n = (code[0] - '0') * 10 + (code[1] - '0');
-    return (n >= 1 && n <= 38) || n == 96 || n == 97;
-}
-
-static int b36(char c)
-{
-    return isdigit((unsigned char)c) ? c - '0' : (c >= 'A' && c <= 'Z') ? c - 'A' + 10 : -1;
+    return gst_state_valid(code);
 }
 
 const char *gst_einv_gstin_problem(const char *g, char *buf, size_t cap)
 {
-    if (!g || strlen(g) != 15)
-        return snprintf(buf, cap, "a GSTIN has 15 characters"), buf;
-    for (int i = 0; i < 15; i++)
-        if (b36(g[i]) < 0)
-            return snprintf(buf, cap, "a GSTIN has only digits and upper-case letters"), buf;
-    char st[3] = {g[0], g[1], 0};
-    if (!gst_einv_state_valid(st) || strcmp(st, "96") == 0)
-        return snprintf(buf, cap, "its first two characters \"%s\" are not a GST state code", st), buf;
-    for (int i = 2; i < 12; i++) {
-        bool letter = i < 7 || i == 11;
-        if (letter ? !isupper((unsigned char)g[i]) : !isdigit((unsigned char)g[i]))
-            return snprintf(buf, cap, "characters 3 to 12 must be the holder's PAN (AAAAA9999A)"), buf;
-    }
-    if (g[12] == '0')
-        return snprintf(buf, cap, "the 13th character (entity number) must be 1-9 or A-Z"), buf;
-    int sum = 0;
-    for (int i = 0; i < 14; i++) {
-        int p = b36(g[i]) * (i % 2 ? 2 : 1);
-        sum += p / 36 + p % 36;
-    }
-    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    char want = digits[(36 - sum % 36) % 36];
-    if (g[14] != want)
-        return snprintf(buf, cap, "its check character is %c, expected %c", g[14], want), buf;
-    return NULL;
+    Error e;
+    if (gst_gstin_validate(g, "the GSTIN", &e) == 0)
+        return NULL;
+    snprintf(buf, cap, "%s", e.message);
+    return buf;
 }
 
 /* ---- codes ------------------------------------------------------------------------------ */

@@ -86,10 +86,9 @@ int gst_einv_check(GstEinv *doc, Arena *a, EinvReport *out);
 /* The JSON of a checked document, appended to out. ERR_STATE if it was not checked. */
 int gst_einv_write(Buf *out, const GstEinv *doc, Error *err);
 
-/* GSTIN: 15 characters, a state code, the holder's PAN, an entity code, a 14th character and the
- * mod-36 check character. NULL if valid, else what is wrong ("check character is X, expected Y").
- * buf holds the message when there is one. */
+/* GSTIN: domain/gst.c's rules (15 characters, state code, PAN, entity code, mod-36 check
+ * character). NULL if valid, else what is wrong, written into buf. */
 const char *gst_einv_gstin_problem(const char *gstin, char *buf, size_t cap);
-bool gst_einv_state_valid(const char *code);    /* 01..38, 97 (Other Territory); 96 (Other Country) */
+bool gst_einv_state_valid(const char *code);    /* gst_state_valid: 01..38, 96, 97 */
 
 #endif

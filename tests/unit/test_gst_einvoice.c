@@ -306,7 +306,7 @@ RULE(credit_note_names_the_invoice, "IRP: credit and debit notes reference the i
 RULE(round_off_beyond_99_99_is_refused, "IRP: RndOffAmt within -99.99..99.99", "100.00", d->round_off = 10000;)
 RULE(negative_round_off_beyond_99_99_is_refused, "IRP: RndOffAmt within -99.99..99.99", "-100.00",
      d->round_off = -10000;)
-RULE(seller_gstin_check_character, "IRP: GSTIN format and check character", "check character is 3, expected 2",
+RULE(seller_gstin_check_character, "IRP: GSTIN format and check character", "wrong check character: 3 instead of 2",
      d->seller.gstin = "27AABCL1234D1Z3";)
 RULE(buyer_gstin_holds_a_pan, "IRP: GSTIN format and check character", "PAN", d->buyer.gstin = "27AAAC15678E1ZB";)
 RULE(gstin_state_code_must_exist, "IRP: GSTIN format and check character", "not a GST state code",
