@@ -78,7 +78,7 @@ const char *gst_einv_gstin_problem(const char *g, char *buf, size_t cap)
     Error e;
     if (gst_gstin_validate(g, "the GSTIN", &e) == 0)
         return NULL;
-    snprintf(buf, cap, "%s", e.message);
+    snprintf(buf, cap, "%.*s", cap > 0 ? (int)cap - 1 : 0, e.message);
     return buf;
 }
 
@@ -187,7 +187,7 @@ static void check_party(EinvReport *r, GstEinv *d, const GstEinvParty *p, bool s
 {
     const char *who = seller ? "SellerDtls" : "BuyerDtls";
     const char *t_gstin = arena_printf(r->arena, "%s.Gstin", who);
-    char why[160];
+    char why[256];
     if (!has(p->gstin)) {
         problem(r, t_gstin, "IRP: Gstin is mandatory", NULL, "%s is required%s", t_gstin,
                 seller ? "" : " (a B2C invoice is not reported to the IRP; use URP for an export)");
