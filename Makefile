@@ -5,7 +5,7 @@
 # Sources are every .c under the layer folders; a new file needs no Makefile change.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl pangocairo fontconfig icu-i18n
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl pangocairo fontconfig icu-i18n libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -46,6 +46,14 @@ build/asan/unit-tests: $(SAN_LIB) $(SAN_UNIT)
 
 # The API test client is not sanitized: it is the server under test that must be clean.
 build/api-tests: $(APIT_OBJ)
+	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
+
+# The e-invoice conformance documents (tests/einvoice/conformance.sh validates them with the kit).
+build/einvoice-samples: build/obj/tests/einvoice/samples.o build/obj/tests/unit/einvoice_fixtures.o $(REL_LIB)
+	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
+
+# E-invoice generation speed (bench/einvoice.sh).
+build/einvoice-bench: build/obj/bench/einvoice_bench.o build/obj/tests/unit/einvoice_fixtures.o $(REL_LIB)
 	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
 
 # Scenario tests (Criterion) talk HTTP to a running server through tests/api/client.c.

@@ -23,5 +23,6 @@ int cmd_tenant(const CliOpts *o);
 int cmd_jobs(const CliOpts *o);
 int cmd_reconcile(const CliOpts *o);
 int cmd_bill_run(const CliOpts *o);
+int cmd_export(const CliOpts *o);
 
 #endif

@@ -47,6 +47,8 @@ static void usage(FILE *f)
           "  audit verify [--tenant SLUG]   check the audit hash chains; exit 1 naming the first broken row\n"
           "  jobs run   run the daily jobs that are due now (the server does this every minute)\n"
           "  bill-run --date YYYY-MM-DD   invoice every customer whose cycles end on or before the date\n"
+          "  export ubl --from D --to D --out DIR [--tenant SLUG] [--gst]   finalized invoices and credit notes\n"
+          "             as UBL 2.1 e-invoices (EN 16931, Peppol BIS 3.0), or GST e-invoice JSON; exit 1 if one lacks data\n"
           "  tenant list | activate SLUG --plan P [--months N] | suspend SLUG | resume SLUG   (operator)\n"
           "  reconcile --tenant SLUG [--date YYYY-MM-DD] [--daily] [--full]   match a tenant's bills against its contracts now\n"
           "\n"
@@ -281,6 +283,8 @@ int main(int argc, char **argv)
         rc = cmd_reconcile(&o);
     else if (strcmp(argv[1], "bill-run") == 0)
         rc = cmd_bill_run(&o);
+    else if (strcmp(argv[1], "export") == 0)
+        rc = cmd_export(&o);
     else {
         fprintf(stderr, "remit: unknown command %s\n\n", argv[1]);
         usage(stderr);

@@ -27,4 +27,5 @@ void domain_init(void)
     reconciliation_init();
     billing_init();
     billrun_init();
+    einvoice_init();   /* after invoices and credit notes: it adds their ubl and gst-einvoice actions */
 }

@@ -12,6 +12,7 @@ void audit_init(void);
 void permissions_init(void);
 void apikeys_init(void);
 void subscription_init(void);
+void einvoice_init(void);   /* domain/einvoice_export.c */
 void company_init(void);       /* company.c: company profile, GST settings */
 void catalog_init(void);       /* catalog.c: services, categories, tax rates, exchange rates */
 void numbering_init(void);     /* numbering.c: number series */

@@ -45,6 +45,7 @@ static const Field service_fields[] = {
            .doc = "How it is charged: fixed per cycle, time (per hour) or usage (per unit)"),
     F_DEC("default_rate", 6, NONNEG, .def = "0", .doc = "Default unit price (CRM unit_price)"),
     F_TEXT("unit_of_measure", 50, 0, .doc = "hour, GB, seat, ..."),
+    F_TEXT("unit_code", 3, 0, .doc = "UN/ECE Rec 20 code of the unit for e-invoices: HUR hour, DAY, MON month, C62 one"),
     F_TEXT("currency", 3, FILTER, .doc = "Currency of default_rate; the tenant's base currency when null"),
     F_DEC("cost_price", 6, NONNEG),
     F_ENUM("billing_cycle", billing_cycles, FILTER),
@@ -102,6 +103,7 @@ RESOURCE(gst_settings) {
     .read = ROLE_USER, .write = ROLE_ADMIN,
 };
 
+static const char *const vat_categories[] = {"S", "Z", "E", "AE", "K", "G", "O", "L", "M", NULL};
 static const char *const tax_types[] = {"gst", "vat", "sales_tax", "cess", "other", NULL};
 
 static const Field tax_rate_fields[] = {
@@ -113,6 +115,11 @@ static const Field tax_rate_fields[] = {
     F_TEXT("region", 50, FILTER, .doc = "Region or GST state code the rate is for; null = everywhere (MSP region)"),
     F_DEC("rate", 4, REQUIRED | NONNEG, .doc = "Rate in percent (MSP tax_percentage)"),
     F_ENUM("tax_type", tax_types, FILTER, .def = "gst"),
+    F_ENUM("vat_category", vat_categories, FILTER,
+           .doc = "UNCL 5305 category for e-invoices: S standard, Z zero, E exempt, AE reverse charge, "
+                  "K intra-community, G export, O outside scope; S when the rate is above 0 and this is null"),
+    F_TEXT("vatex_code", 30, 0, .doc = "VATEX exemption reason code (e.g. VATEX-EU-132-1I) for E, AE, K, G, O"),
+    F_TEXT("exemption_reason", 255, 0, .doc = "Exemption reason text printed on e-invoices (EN 16931 BT-120)"),
     F_DATE("effective_from", REQUIRED | FILTER | SORT, .doc = "First day the rate applies (MSP start_date)"),
     F_DATE("effective_to", FILTER | SORT, .doc = "Last day the rate applies, inclusive; null = open (MSP end_date)"),
     F_TEXT("description", 4000, 0),

@@ -20,6 +20,8 @@
 static const char *const invoice_statuses[] = {"draft", "pending", "partially_paid", "paid", "overdue", "cancelled",
                                                NULL};
 static const char *const supply_types[] = {"intra_state", "inter_state", "non_gst", NULL};
+/* UNCL 5305: standard, zero, exempt, reverse charge, intra-community, export, outside scope, IGIC, IPSI */
+static const char *const vat_categories[] = {"S", "Z", "E", "AE", "K", "G", "O", "L", "M", NULL};
 static const char *const tax_sources[] = {"line", "tax_rate", "service", "default", "exempt", NULL};
 
 #define SELLER_AND_BUYER_SNAPSHOT                                                                              \
@@ -41,6 +43,8 @@ static const Field invoice_fields[] = {
     F_INT("payment_terms_days", 0, .min = 0, .max = 3650, .doc = "Payment terms of this invoice (CRM)"),
     F_TEXT("payment_terms_label", 100, 0, .doc = "e.g. Net 30 (CRM payment_terms_label, ERP payment_terms)"),
     F_TEXT("reference_number", 100, FILTER | SEARCH, .doc = "External reference (purchase order)"),
+    F_TEXT("buyer_reference", 100, 0,
+           .doc = "The buyer's reference for e-invoices (EN 16931 BT-10); the customer's when not given"),
     F_TEXT("customer_gst", 15, 0, .doc = "Customer GSTIN on this invoice; the customer's when not given"),
     F_TEXT("place_of_supply", 2, FILTER,
            .doc = "GST state code of the place of supply; from the customer when not given"),
@@ -99,6 +103,9 @@ RESOURCE(invoices) {
     F_TEXT("sac_code", 8, 0, .doc = "HSN/SAC code; the service's when not given"),                          \
     F_DEC("quantity", 6, NONNEG, .def = "1"),                                                              \
     F_TEXT("unit", 50, 0, .doc = "Unit of measure; the service's when not given"),                          \
+    F_TEXT("unit_code", 3, 0, .doc = "UN/ECE Rec 20 unit code for e-invoices (HUR, C62); the service's when not given"), \
+    F_ENUM("vat_category", vat_categories, 0,                                                              \
+           .doc = "UNCL 5305 VAT category for e-invoices; the tax rate's when not given"),                      \
     F_DEC("rate", 6, NONNEG, .doc = "Unit price (CRM unit_price); the service's default rate when not given"), \
     F_TEXT("currency", 3, READONLY, .doc = "The document's currency"),                                      \
     F_MONEY("amount", "currency", READONLY, .def = "0", .doc = "quantity x rate, rounded once (taxable value)"), \

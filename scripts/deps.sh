@@ -15,7 +15,7 @@
 set -eu
 
 BUILD="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
-       libpq-dev libsodium-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libicu-dev tzdata
+       libpq-dev libsodium-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libicu-dev libxml2-dev tzdata
        fonts-dejavu-core ca-certificates nodejs npm"
 TEST="libcriterion-dev postgresql postgresql-client bc poppler-utils chromium libxml2-utils
       libsaxonhe-java default-jre-headless valgrind clang"
