@@ -1,0 +1,2 @@
+import { ListPage } from './resource.jsx';
+export function Approvals() { return <ListPage table="approvals" />; }

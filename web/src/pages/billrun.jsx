@@ -1,0 +1,2 @@
+import { NotFound } from './resource.jsx';
+export function BillRun() { return <NotFound />; }
