@@ -188,7 +188,12 @@ export function App() {
     document.addEventListener('keydown', k);
     return () => document.removeEventListener('keydown', k);
   }, []);
-  useEffect(() => { document.getElementById('main')?.focus({ preventScroll: true }); }, [path]);
+  // After a navigation (not the first load), focus moves to the new page's content.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) { first.current = false; return; }
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [path]);
   return (
     <div class="shell">
       <a href="#main" class="skip">Skip to content</a>

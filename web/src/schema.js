@@ -85,7 +85,7 @@ export function parseSchema(doc) {
     }
     resources[name] = {
       name,
-      label: !s['x-references'] && /_id$/.test(name) ? humanize(name.replace(/_id$/, '')) + ' ID' : humanize(name),
+      label: humanize(name),
       one: singular(humanize(name)),
       doc: out.description || '',
       fields, fieldMap,
@@ -184,7 +184,7 @@ export function hasAction(table, verb) {
 
 // The words a person uses for a row: its name, number or title; the id only as a last resort.
 const TITLE_FIELDS = ['display_name', 'name', 'title', 'invoice_number', 'receipt_number', 'credit_note_number',
-  'number', 'subject', 'code', 'email', 'codename', 'plan_name', 'description', 'job', 'action'];
+  'number', 'subject', 'code', 'email', 'codename', 'plan_name', 'plan_code', 'description', 'job', 'action'];
 
 export function titleField(r) {
   if (!r) return null;

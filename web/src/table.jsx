@@ -225,7 +225,7 @@ export function ResourceList({ resource: r, parentId, fixed = {}, inUrl = false,
             {rows && rows.map((row) => (
               <tr key={row.id} class="clickable" onClick={() => open(row)}>
                 {colFields.map((f, i) => (
-                  <td key={f.name} data-label={f.label} class={(f.type === 'money' || f.type === 'decimal' || f.type === 'int' ? 'num' : '') + (i === 0 ? ' first' : '')}>
+                  <td key={f.name} data-label={f.label} class={(f.type === 'money' || f.type === 'decimal' || f.type === 'int' ? 'num' : '') + (i === 0 ? ' first' : '') + (row[f.name] == null || row[f.name] === '' ? ' empty-cell' : '')}>
                     {i === 0 ? (
                       <a href={`/r/${r.name}/${row.id}`} class="row-link" onClick={(e) => { e.preventDefault(); e.stopPropagation(); open(row); }}>
                         {f.type === 'ref' || f.type === 'money' || f.type === 'enum' ? <Cell field={f} row={row} /> : (row[f.name] ?? rowLabel(r, row)) + (f.name === 'first_name' && row.last_name && !cols.includes('last_name') ? ' ' + row.last_name : '')}

@@ -1,0 +1,410 @@
+// tests/browser/journeys.mjs — the web console's journeys in a real browser (Debian's Chromium,
+// headless, driven by playwright-core) against a real `remit serve` (run.sh starts it).
+//
+// Each journey runs in a fresh browser context (its own cookies) and fails on any uncaught page
+// error. A journey that needs an API the server does not have yet (read from openapi.json) is
+// skipped and named. Screenshots of each main screen, desktop 1366x768 and phone 390x844, go to
+// $REMIT_SHOTS. The last line printed is "N passed, N failed, N skipped".
+import { chromium } from 'playwright-core';
+import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BASE = process.env.REMIT_BASE;
+const SHOTS = process.env.REMIT_SHOTS || '/tmp/remit-shots';
+const WORK = process.env.REMIT_WORK || '/tmp';
+const filterArg = process.argv.indexOf('--filter');
+const FILTER = filterArg > 0 ? process.argv[filterArg + 1] : null;
+const DESKTOP = { width: 1366, height: 768 };
+const PHONE = { width: 390, height: 844 };
+mkdirSync(SHOTS, { recursive: true });
+
+const tests = [];
+const test = (name, fn, opts = {}) => tests.push({ name, fn, needs: opts.needs || [] });
+const uniq = () => Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
+
+class Check extends Error {}
+function expect(cond, msg) { if (!cond) throw new Check(msg); }
+
+let openapi = null;
+function haveApi(need) {
+  if (need.includes('/')) return Object.keys(openapi.paths).some((p) => p === '/api/v1/' + need);
+  return !!openapi.components.schemas[need + '_list'];
+}
+
+async function shoot(page, name) {
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`) });
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`) });
+  await page.setViewportSize(DESKTOP);
+  await page.waitForTimeout(100);
+}
+
+async function signup(page, org = 'Acme ' + uniq()) {
+  const email = `owner-${uniq()}@example.test`;
+  const password = 'correct-horse-' + uniq();
+  await page.goto(BASE + '/signup');
+  await page.fill('#a-tenant_name', org);
+  await page.fill('#a-first_name', 'Asha');
+  await page.fill('#a-last_name', 'Rao');
+  await page.fill('#a-email', email);
+  await page.fill('#a-password', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.page-head h1');
+  const tenant = await page.evaluate(() => fetch('/api/v1/tenant').then((r) => r.json()));
+  return { email, password, org, slug: tenant.slug };
+}
+
+async function signIn(page, who) {
+  await page.goto(BASE + '/login');
+  await page.fill('#a-email', who.email);
+  await page.fill('#a-password', who.password);
+  await page.fill('#a-tenant', who.slug);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.page-head h1');
+}
+
+async function signOut(page) {
+  await page.click('.account-btn');
+  await page.click('[data-testid=sign-out]');
+  await page.waitForSelector('#a-email');
+}
+
+async function addCustomer(page, { name, code, email, gst }) {
+  await page.goto(BASE + '/r/customers/new');
+  await page.fill('[data-field=name] input', name);
+  if (code) await page.fill('[data-field=code] input', code);
+  if (email) await page.fill('[data-field=email] input', email);
+  if (gst) await page.fill('[data-field=gst_number] input', gst);
+  await page.click('form.rform button[type=submit]');
+  await page.waitForSelector('.c360');
+  return page.url().split('/').pop();
+}
+
+// A journey's view of the API through the page's own session (cookie + CSRF header).
+async function apiIn(page, method, path, body) {
+  return page.evaluate(async ([method, path, body]) => {
+    const csrf = await fetch('/api/v1/auth/csrf').then((r) => r.json()).then((j) => j.csrf_token);
+    const r = await fetch('/api/v1/' + path, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: body ? JSON.stringify(body) : undefined });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  }, [method, path, body]);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+test('sign up, sign out and sign in again; the session survives a reload and writes still work', async ({ page }) => {
+  await page.goto(BASE + '/');
+  await page.waitForSelector('#a-email');
+  await shoot(page, 'sign-in');
+  await page.goto(BASE + '/signup');
+  await page.waitForSelector('#a-tenant_name');
+  await shoot(page, 'sign-up');
+  const who = await signup(page);
+  expect((await page.textContent('.page-head h1')).includes('Asha'), 'the dashboard greets the new user');
+  const cookies = await page.context().cookies();
+  expect(cookies.find((c) => c.name === 'remit_at')?.httpOnly, 'the session cookie is HttpOnly');
+  const stored = await page.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage));
+  expect(!/rat_|rrt_|csrf/i.test(stored), 'no token in localStorage or sessionStorage');
+  await page.reload();
+  await page.waitForSelector('.page-head h1');
+  await addCustomer(page, { name: 'After Reload Ltd', code: 'ARL' });
+  await signOut(page);
+  await page.goto(BASE + '/r/customers');
+  await page.waitForSelector('#a-email');
+  expect(page.url().includes('/login'), 'a signed-out visitor is sent to sign in');
+  await signIn(page, who);
+  await page.goto(BASE + '/r/customers');
+  await page.waitForSelector('text=After Reload Ltd');
+});
+
+test('switching organisations: the account menu lists the other organisation and signs in to it', async ({ page }) => {
+  const a = await signup(page, 'First Org ' + uniq());
+  await signOut(page);
+  const b = await signup(page, 'Second Org ' + uniq());
+  await page.click('.account-btn');
+  await page.waitForSelector(`.account-pop >> text=${a.org}`);
+  await page.click(`.account-pop >> text=${a.org}`);
+  await page.waitForSelector('#a-password');
+  expect(await page.inputValue('#a-email') === a.email, 'the switch pre-fills the other organisation\'s email');
+  await page.fill('#a-password', a.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.org-chip');
+  expect((await page.textContent('.org-chip')).includes(a.org), 'now in the first organisation');
+  void b;
+});
+
+test('a customer is added through the generic form and found by search, filter and sort', async ({ page }) => {
+  await signup(page);
+  await page.goto(BASE + '/r/customers/new');
+  await page.waitForSelector('form.rform');
+  await shoot(page, 'customer-new');
+  for (const [name, code] of [['Globex Corporation', 'GLX'], ['Initech', 'INI'], ['Umbrella Health', 'UMB']]) {
+    await addCustomer(page, { name, code, email: `ap@${code.toLowerCase()}.example` });
+  }
+  await page.goto(BASE + '/r/customers');
+  await page.waitForSelector('text=Umbrella Health');
+  await shoot(page, 'customers');
+  await page.fill('input[type=search]', 'initech');
+  await page.waitForFunction(() => document.querySelectorAll('.dtable tbody tr').length === 1);
+  expect(page.url().includes('q=initech'), 'the search is in the address bar');
+  await page.fill('input[type=search]', '');
+  await page.waitForFunction(() => document.querySelectorAll('.dtable tbody tr').length === 3);
+  // sort by name, both ways
+  await page.click('th >> button:has-text("Name")');
+  await page.waitForFunction(() => document.querySelector('.dtable tbody tr td')?.textContent.includes('Globex'));
+  await page.click('th >> button:has-text("Name")');
+  await page.waitForFunction(() => document.querySelector('.dtable tbody tr td')?.textContent.includes('Umbrella'));
+  // filter: code is UMB
+  await page.click('button:has-text("Filter")');
+  await page.selectOption('.filter-row select[aria-label=Field]', 'code');
+  await page.fill('.filter-row input[aria-label=Value]', 'GLX');
+  await page.click('.filterbar button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('.dtable tbody tr').length === 1);
+  expect((await page.textContent('.dtable tbody')).includes('Globex'), 'the filter keeps Globex only');
+  // column choice
+  await page.click('button:has-text("Columns")');
+  await page.check('.menu-check:has-text("City") input');
+  await page.waitForSelector('th:has-text("City")');
+  // CSV export of what matches
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export")')]);
+  const file = join(WORK, 'customers.csv');
+  await dl.saveAs(file);
+  const csv = readFileSync(file, 'utf8').trim().split(/\r?\n/);
+  expect(csv.length === 2 && csv[0].startsWith('id,') && csv[1].includes('Globex'), 'the CSV holds the header and the one matching row: ' + csv.join(' | '));
+  await page.click('.modal-foot button:has-text("Done")');
+  // cursor paging: 30 more customers through the API, then next/previous pages
+  for (let i = 0; i < 30; i++) await apiIn(page, 'POST', 'customers', { name: `Paging Customer ${String(i).padStart(2, '0')}` });
+  await page.goto(BASE + '/r/customers');
+  await page.waitForSelector('.pager');
+  await page.click('.pager button:has-text("Next")');
+  await page.waitForSelector('text=Page 2');
+  await page.click('.pager button:has-text("Previous")');
+  await page.waitForSelector('text=Page 1');
+});
+
+test('a validation error from the server appears next to the field it names', async ({ page }) => {
+  await signup(page);
+  await addCustomer(page, { name: 'Original', code: 'DUP' });
+  await page.goto(BASE + '/r/customers/new');
+  await page.fill('[data-field=name] input', 'Copy');
+  await page.fill('[data-field=code] input', 'DUP');
+  await page.click('form.rform button[type=submit]');
+  await page.waitForSelector('[data-field=code] .field-error');
+  const msg = await page.textContent('[data-field=code] .field-error');
+  expect(/already used/.test(msg), 'the duplicate code is reported on the Code field: ' + msg);
+  expect(await page.getAttribute('[data-field=code] input', 'aria-invalid') === 'true', 'the input is marked invalid');
+  const focused = await page.evaluate(() => document.activeElement.closest('[data-field]')?.dataset.field);
+  expect(focused === 'code', 'focus moves to the field with the error');
+  await shoot(page, 'validation-error');
+  // a second rule, on another field: currency must be ISO 4217 (only the server knows)
+  await page.fill('[data-field=code] input', 'NEW1');
+  await page.fill('[data-field=currency] input', 'ZZZ');
+  await page.click('form.rform button[type=submit]');
+  await page.waitForSelector('[data-field=currency] .field-error');
+  expect(!(await page.$('[data-field=code] .field-error')), 'the fixed field no longer shows an error');
+});
+
+test('every resource in the OpenAPI gets a list and a form without front-end code', async ({ page, errors }) => {
+  await signup(page);
+  const tables = Object.keys(openapi.components.schemas).filter((n) => openapi.components.schemas[n + '_list'])
+    .filter((n) => openapi.paths['/api/v1/' + n]);
+  expect(tables.length >= 10, 'the schema lists the tables');
+  for (const t of tables) {
+    await page.goto(`${BASE}/r/${t}`);
+    await page.waitForSelector('.page-head h1');
+    await page.waitForFunction(() => !document.querySelector('.loading'));
+    const err = await page.$('.banner-error');
+    expect(!err, `the ${t} list loads without an error: ${err && await err.textContent()}`);
+    if (openapi.paths['/api/v1/' + t].post) {
+      await page.goto(`${BASE}/r/${t}/new`);
+      await page.waitForSelector('form.rform');
+    }
+  }
+  expect(errors.length === 0, 'no page errors: ' + errors.join('; '));
+  await page.goto(BASE + '/data');
+  await page.waitForSelector('.tile');
+  expect((await page.$$('.tile')).length === tables.length, 'All data lists every table');
+  await shoot(page, 'all-data');
+});
+
+test('two tenants never see each other\'s data in any screen', async ({ page, browser }) => {
+  const a = await signup(page, 'Tenant A ' + uniq());
+  const secretId = await addCustomer(page, { name: 'Alpha Secret Client', code: 'SECRET', email: 'boss@alpha.example' });
+  const ctxB = await browser.newContext({ viewport: DESKTOP });
+  const pb = await ctxB.newPage();
+  try {
+    await signup(pb, 'Tenant B ' + uniq());
+    await addCustomer(pb, { name: 'Beta Own Client', code: 'BETA' });
+    const screens = ['/', '/r/customers', '/r/customers?q=Alpha', '/r/contacts', '/audit', '/data', '/settings/users', '/r/audit_logs', '/r/users'];
+    for (const s of screens) {
+      await pb.goto(BASE + s);
+      await pb.waitForSelector('.page-head h1');
+      await pb.waitForFunction(() => !document.querySelector('.loading'));
+      await pb.waitForTimeout(200);
+      const text = await pb.textContent('main');
+      expect(!text.includes('Alpha Secret') && !text.includes(a.email) && !text.includes('SECRET'), `tenant B's ${s} shows nothing of tenant A`);
+    }
+    await pb.goto(`${BASE}/r/customers/${secretId}`);
+    await pb.waitForSelector('.empty h3');
+    expect((await pb.textContent('.empty h3')).includes('does not exist'), 'tenant A\'s customer is not found for tenant B');
+    // the reference picker searches only tenant B's customers
+    await pb.goto(BASE + '/r/contacts/new');
+    await pb.click('[data-field=customer_id] input');
+    await pb.fill('[data-field=customer_id] input', 'Alpha');
+    await pb.waitForSelector('.combo-empty');
+    await pb.fill('[data-field=customer_id] input', 'Beta');
+    await pb.waitForSelector('.combo-list li:has-text("Beta Own Client")');
+  } finally { await ctxB.close(); }
+  await page.goto(BASE + '/r/customers');
+  await page.waitForSelector('text=Alpha Secret Client');
+  expect(!(await page.textContent('main')).includes('Beta Own'), 'tenant A does not see tenant B either');
+});
+
+test('a contact is added from the customer 360 with the customer picked for it', async ({ page }) => {
+  await signup(page);
+  const id = await addCustomer(page, { name: 'Wayne Enterprises', code: 'WAY', email: 'ap@wayne.example' });
+  await page.click('a:has-text("New contact")');
+  await page.waitForSelector('form.rform');
+  expect((await page.inputValue('[data-field=customer_id] input')).includes('Wayne'), 'the customer is already chosen');
+  await page.fill('[data-field=first_name] input', 'Lucius');
+  await page.fill('[data-field=last_name] input', 'Fox');
+  await page.fill('[data-field=email] input', 'lucius@wayne.example');
+  await page.click('form.rform button[type=submit]');
+  await page.waitForURL(`**/r/customers/${id}`);
+  await page.waitForSelector('text=Lucius');
+  await shoot(page, 'customer-360');
+  // keyboard: pick a customer for a new contact with the arrow keys
+  await page.goto(BASE + '/r/contacts/new');
+  await page.fill('[data-field=first_name] input', 'Dick');
+  await page.focus('[data-field=customer_id] input');
+  await page.keyboard.type('Wayne');
+  await page.waitForSelector('.combo-list li:has-text("Wayne")');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  expect((await page.inputValue('[data-field=customer_id] input')).includes('Wayne'), 'Enter picks the highlighted customer');
+});
+
+test('settings: an API key is shown once and can be revoked; a role gets permissions', async ({ page }) => {
+  await signup(page);
+  await page.goto(BASE + '/settings/api_keys');
+  await page.click('button:has-text("New API key")');
+  await page.fill('.modal [data-field=name] input', 'Accounting export');
+  await page.click('.modal button[type=submit]');
+  await page.waitForSelector('#newkey');
+  const key = await page.inputValue('#newkey');
+  expect(key.startsWith('rak_'), 'the new key is shown');
+  const r = await page.evaluate((k) => fetch('/api/v1/customers', { headers: { Authorization: 'Bearer ' + k } }).then((x) => x.status), key);
+  expect(r === 200, 'the key works');
+  await page.click('.modal-foot button');
+  await page.click('.dtable tbody tr:has-text("Accounting export")');
+  await page.click('.modal-foot button:has-text("Revoke key")');
+  await page.waitForTimeout(300);
+  const after = await page.evaluate((k) => fetch('/api/v1/customers', { headers: { Authorization: 'Bearer ' + k } }).then((x) => x.status), key);
+  expect(after === 401, 'a revoked key stops working: ' + after);
+  await page.goto(BASE + '/settings/roles');
+  await page.click('button:has-text("New role")');
+  await page.fill('#role-name', 'Collections clerk');
+  await page.check('.perm-matrix tr:has-text("Customers") .perm:has-text("read") input');
+  await shoot(page, 'settings-role');
+  await page.click('.modal-foot button:has-text("Save role")');
+  await page.waitForSelector('.dtable >> text=Collections clerk');
+  const roles = await apiIn(page, 'GET', 'roles');
+  expect(JSON.stringify(roles.body.data[0].permissions) === '["customers.read"]', 'the role holds exactly the ticked permission');
+  await page.goto(BASE + '/settings');
+  await shoot(page, 'settings');
+});
+
+test('the audit log shows each change with its before and after, and the chain verifies', async ({ page }) => {
+  await signup(page);
+  const id = await addCustomer(page, { name: 'Audit Me Ltd', code: 'AUD' });
+  await page.click('button:has-text("Edit")');
+  await page.fill('.modal [data-field=name] input', 'Audit Me Limited');
+  await page.click('.modal button[type=submit]');
+  await page.waitForSelector('.page-head h1:has-text("Audit Me Limited")');
+  await page.goto(BASE + '/audit');
+  await page.waitForSelector('.audit-row');
+  await page.click('.audit-row:has-text("update")');
+  await page.waitForSelector('.diff td.del:has-text("Audit Me Ltd")');
+  await page.waitForSelector('.diff td.add:has-text("Audit Me Limited")');
+  await page.click('button:has-text("Verify chain")');
+  await page.waitForSelector('.banner-ok:has-text("intact")');
+  await shoot(page, 'audit-log');
+  await page.goto(`${BASE}/audit?entity_id=${id}`);
+  await page.waitForSelector('.audit-row');
+  expect((await page.$$('.audit-row')).length === 2, 'the history of one customer: created, updated');
+});
+
+test('keyboard: skip link, command palette and visible focus', async ({ page }) => {
+  await signup(page);
+  await page.goto(BASE + '/');
+  await page.waitForSelector('.page-head h1');
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement.classList.contains('skip')), 'the first Tab reaches "Skip to content"');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  expect(outline !== 'none', 'focus is visible');
+  await page.keyboard.press('Control+k');
+  await page.waitForSelector('.palette input');
+  await page.keyboard.type('custom');
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/r/customers');
+  const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')).length);
+  expect(unlabeled === 0, 'every input has a label');
+  await page.goto(BASE + '/r/customers/new');
+  await page.waitForSelector('form.rform');
+  const unlabeledForm = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label')).map((el) => el.id));
+  expect(unlabeledForm.length === 0, 'every form input has a label: ' + unlabeledForm.join(','));
+});
+
+test('dashboard shows receivables, revenue, aging, activity and bill runs', async ({ page }) => {
+  await signup(page);
+  await addCustomer(page, { name: 'Dashboard Customer', code: 'DSH' });
+  await page.goto(BASE + '/');
+  await page.waitForSelector('.feed li');
+  expect((await page.textContent('.feed')).includes('Dashboard Customer'), 'recent activity names the new customer');
+  await shoot(page, 'dashboard');
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const browser = await chromium.launch({
+  executablePath: process.env.REMIT_CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+openapi = await (await fetch(BASE + '/api/v1/openapi.json')).json();
+let passed = 0, failed = 0, skipped = 0;
+for (const t of tests) {
+  if (FILTER && !t.name.includes(FILTER)) continue;
+  const missing = t.needs.filter((n) => !haveApi(n));
+  if (missing.length) {
+    skipped++;
+    console.log(`SKIP  ${t.name} (waits for: ${missing.join(', ')})`);
+    continue;
+  }
+  const ctx = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce', acceptDownloads: true });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(10000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const t0 = Date.now();
+  try {
+    await t.fn({ page, browser, errors });
+    expect(errors.length === 0, 'uncaught page errors: ' + errors.join('; '));
+    passed++;
+    console.log(`PASS  ${t.name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL  ${t.name}\n      ${e instanceof Check ? e.message : e.stack || e}`);
+    try { await page.screenshot({ path: join(SHOTS, `FAILED-${t.name.replace(/\W+/g, '-').slice(0, 60)}.png`), fullPage: true }); } catch { /* closed */ }
+  }
+  await ctx.close();
+}
+await browser.close();
+const summary = `${passed} passed, ${failed} failed, ${skipped} skipped`;
+writeFileSync(join(WORK, 'summary'), summary + '\n');
+console.log(summary);
+process.exit(failed ? 1 : 0);
