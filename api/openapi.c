@@ -1,9 +1,8 @@
 /* api/openapi.c — GET /api/v1/openapi.json: an OpenAPI 3.1 document generated
  * from the registry (every served table, its fields, filters, actions and
- * sub-resources), the endpoints that are not a table's, the sign-in
- * endpoints and the error table. Beside the standard keys: x-references,
- * x-currency-field, x-default on fields, x-sortable on a list's order
- * parameter (the web console builds its screens from these).
+ * sub-resources), the sign-in endpoints and the error table.
+ * The order parameter of a list carries x-sortable, the keys it accepts (the
+ * web console reads it).
  * Exports handle_openapi.
  */
 #include <stdio.h>
@@ -278,49 +277,6 @@ static void add_table(json_t *paths, json_t *schemas, const Table *t)
     }
 }
 
-/* Endpoints that are not a table's (reports, billing runs, statements): one path each, with its
- * method, summary and tag (the first path segment), so clients can find them in the document. */
-static void add_endpoints(json_t *paths)
-{
-    for (int i = 0; i < registry_endpoint_count(); i++) {
-        const Endpoint *e = registry_endpoint_at(i);
-        char path[320], tag[64], method[8];
-        snprintf(path, sizeof path, "/api/v1/%s", e->path);
-        const char *slash = strchr(e->path, '/');
-        snprintf(tag, sizeof tag, "%.*s", slash ? (int)(slash - e->path) : (int)strlen(e->path), e->path);
-        snprintf(method, sizeof method, "%s", e->method);
-        for (char *p = method; *p; p++)
-            *p = (char)(*p - 'A' + 'a');
-        json_t *op = json_pack("{s:[s], s:s, s:o}", "tags", tag, "summary", e->doc ? e->doc : e->path, "responses",
-                               responses(200, "Result", NULL));
-        json_t *params = json_array();
-        for (const char *p = strchr(e->path, '{'); p; p = strchr(p + 1, '{')) {
-            const char *end = strchr(p, '}');
-            if (!end)
-                break;
-            char pname[64];
-            snprintf(pname, sizeof pname, "%.*s", (int)(end - p - 1), p + 1);
-            json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", pname, "in", "path",
-                                                    "required", 1, "schema", "type", "string"));
-        }
-        if (json_array_size(params))
-            json_object_set_new(op, "parameters", params);
-        else
-            json_decref(params);
-        if (e->public)
-            json_object_set_new(op, "security", json_array());
-        json_t *holder = json_object_get(paths, path);
-        if (!holder) {
-            holder = json_object();
-            json_object_set_new(paths, path, holder);
-        }
-        if (!json_object_get(holder, method))
-            json_object_set_new(holder, method, op);
-        else
-            json_decref(op);
-    }
-}
-
 static void add_auth(json_t *paths)
 {
     static const struct { const char *verb, *summary, *props; } eps[] = {
@@ -381,7 +337,6 @@ void handle_openapi(Request *r)
         if (!t->res->internal)
             add_table(paths, schemas, t);
     }
-    add_endpoints(paths);
     json_t *errors = json_array();
     for (int c = 1; c < ERR__COUNT; c++)
         json_array_append_new(errors, json_pack("{s:s, s:i, s:s}", "code", err_name((ErrCode)c), "status",
