@@ -102,13 +102,12 @@ bool idem_begin(Request *r, const char *key, bool *owned)
     return true;
 }
 
-int idem_store(Request *r, const char *key)
+int idem_store(Request *r, const char *key, Error *err)
 {
-    Error e;
     Value p[4] = {val_int(r->status), val_textn(buf_cstr(&r->out), r->out.len), val_text(r->content_type),
                   val_text(key)};
     return store_exec(r->ctx.conn,
                       "UPDATE idempotency_keys SET status = $2, response = $3, content_type = $4"
                       " WHERE tenant_id = $1 AND idempotency_key = $5",
-                      p, 4, NULL, &e);
+                      p, 4, NULL, err);
 }

@@ -241,7 +241,7 @@ static void authenticated(Request *r, const char **seg, int nseg)
     }
 
     if (r->status < 400 && store_in_tx(c)) {
-        int rc = owned ? idem_store(r, idem) : 0;
+        int rc = owned ? idem_store(r, idem, &e) : 0;
         if (rc == 0)
             rc = store_commit(c, &e);
         else

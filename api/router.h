@@ -26,6 +26,6 @@ void run_action(Request *r, const char *method, bool raw_body, const char *id, c
 int ratelimit_check(const char *ip);
 size_t router_body_cap(const char *method, const char *path, size_t dflt);
 bool idem_begin(Request *r, const char *key, bool *owned);
-int  idem_store(Request *r, const char *key);
+int  idem_store(Request *r, const char *key, Error *err);
 
 #endif

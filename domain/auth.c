@@ -345,6 +345,8 @@ int auth_signup(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
         return rc;
     ctx->conn = c;
     uuid_v7_str(ctx->tenant_id);
+    int attempts = 0;
+again:
     rc = store_begin(c, ctx, true, err);
     if (rc < 0)
         goto out;
@@ -415,6 +417,11 @@ int auth_signup(Store *s, Ctx *ctx, json_t *body, json_t **out, Error *err)
     goto out;
 rollback:
     store_rollback(c);
+    /* Two sign-ups with one name can choose the same free slug at once (PostgreSQL runs them
+     * side by side): the loser's insert waits for the winner's commit and fails on the unique
+     * slug. Run it again; it now sees that slug taken and takes the next one. */
+    if (rc == -ERR_DUPLICATE && err && strcmp(err->field, "slug") == 0 && ++attempts < 5)
+        goto again;
 out:
     store_release(c);
     ctx->conn = NULL;

@@ -6,6 +6,7 @@
 void domain_init(void)
 {
     customers_init();
+    users_init();
     audit_init();
     permissions_init();
     apikeys_init();

@@ -7,6 +7,7 @@ void domain_init(void);
 
 /* One per module (domain/<module>.c). */
 void customers_init(void);
+void users_init(void);
 void audit_init(void);
 void permissions_init(void);
 void apikeys_init(void);

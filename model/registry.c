@@ -40,8 +40,62 @@ static const Resource *find_resource(const char *name)
     return NULL;
 }
 
+/* Words that cannot name a table or column unquoted in PostgreSQL (its reserved key words) or
+ * in SQLite (checked against sqlite3 3.40); Remit never quotes identifiers. Sorted. */
+static const char *const reserved[] = {
+    "add", "all", "alter", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
+    "authorization", "autoincrement", "between", "binary", "both", "case", "cast", "check", "collate",
+    "collation", "column", "commit", "concurrently", "constraint", "create", "cross", "current_catalog",
+    "current_date", "current_role", "current_schema", "current_time", "current_timestamp", "current_user",
+    "default", "deferrable", "delete", "desc", "distinct", "do", "drop", "else", "end", "escape", "except",
+    "exists", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike",
+    "in", "index", "initially", "inner", "insert", "intersect", "into", "is", "isnull", "join", "lateral",
+    "leading", "left", "like", "limit", "localtime", "localtimestamp", "natural", "not", "nothing", "notnull",
+    "null", "offset", "on", "only", "or", "order", "outer", "overlaps", "placing", "primary", "raise",
+    "references", "returning", "right", "select", "session_user", "set", "similar", "some", "symmetric",
+    "table", "tablesample", "then", "to", "trailing", "transaction", "true", "union", "unique", "update",
+    "user", "using", "values", "variadic", "verbose", "when", "where", "window", "with",
+};
+
+/* Columns every table gets (registry.h); a declared field may not reuse their names. */
+static const char *const implicit[] = {"id", "tenant_id", "version", "created_by", "created_at", "updated_at",
+                                       "deleted_at"};
+
+static int cmp_word(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool registry_name_ok(const char *table, const char *field)
+{
+    const char *name = field ? field : table;
+    size_t n = name ? strlen(name) : 0;
+    if (n == 0 || n > 63 || !(name[0] >= 'a' && name[0] <= 'z'))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
+            return false;
+    if (bsearch(&name, reserved, sizeof reserved / sizeof reserved[0], sizeof reserved[0], cmp_word))
+        return false;
+    if (field) {
+        for (size_t i = 0; i < sizeof implicit / sizeof implicit[0]; i++)
+            if (strcmp(field, implicit[i]) == 0)
+                return false;
+        /* the longest name derived from it, "<table>__<field>_fkey" (model/ddl.c), must fit
+         * PostgreSQL's 63 characters, or PostgreSQL would shorten it and migrations and
+         * error messages would no longer find it */
+        if (strlen(table) + 2 + n + 5 > 63)
+            return false;
+    }
+    return true;
+}
+
 static int compile(Table *t, const Resource *res, Error *err)
 {
+    if (!registry_name_ok(res->name, NULL))
+        return err_set(err, ERR_INTERNAL, NULL,
+                       "table name %s is not usable: lower-case letters, digits and _, at most 63, not an SQL word",
+                       res->name);
     memset(t, 0, sizeof *t);
     t->res = res;
     t->name = res->name;
@@ -61,6 +115,11 @@ static int compile(Table *t, const Resource *res, Error *err)
             return err_set(err, ERR_INTERNAL, NULL, "enum %s.%s has no values", res->name, f->name);
         if (f->type == FT_REF && !f->ref)
             return err_set(err, ERR_INTERNAL, NULL, "reference %s.%s has no target", res->name, f->name);
+        if (!registry_name_ok(res->name, f->name))
+            return err_set(err, ERR_INTERNAL, NULL,
+                           "field name %s.%s is not usable: lower-case letters, digits and _, not an SQL word, not"
+                           " a system column, and <table>__<field>_fkey within 63 characters",
+                           res->name, f->name);
         t->fields[k++] = *f;
     }
     t->fields[k] = (Field)F_INT("version", READONLY, .doc = "Row version, for If-Match");

@@ -214,6 +214,10 @@ void table_set_hooks(const char *table, const Hooks *h);
 void table_add_action(const char *table, const Action *a);
 const Action *table_find_action(const Table *t, const char *verb, size_t len, bool collection);
 const char *field_type_name(FieldType t);
+/* Can this name a table (field NULL) or a field of table, unquoted, in both dialects: lower-case
+ * letters, digits and _, not an SQL reserved word, not a system column, and short enough for the
+ * names derived from it (PostgreSQL: 63 characters)? registry_init() refuses tables that break it. */
+bool registry_name_ok(const char *table, const char *field);
 
 /* Rows */
 int  row_init(Row *out, Ctx *ctx, const Table *t);

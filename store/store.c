@@ -307,12 +307,31 @@ static int get_stmt(Conn *c, const char *sql, void **out, Error *err)
     return 0;
 }
 
+static bool ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Does pat occur in sql as whole tokens: not preceded by an identifier character (so
+ * "other_tenant_id" is not "tenant_id") and not followed by a digit (so "$10" is not "$1")? */
+static bool has_token(const char *sql, const char *pat)
+{
+    size_t n = strlen(pat);
+    for (const char *p = strstr(sql, pat); p; p = strstr(p + 1, pat)) {
+        bool start = p == sql || !ident_char(p[-1]);
+        if (start && !(p[n] >= '0' && p[n] <= '9'))
+            return true;
+    }
+    return false;
+}
+
 /* The wall: a statement in a tenant transaction must filter on the tenant. */
 static bool tenant_filtered(const char *sql)
 {
-    if (strstr(sql, "tenant_id = $1"))
+    if (has_token(sql, "tenant_id = $1"))
         return true;
-    return starts_with(sql, "INSERT INTO ") && strstr(sql, "(tenant_id") && strstr(sql, "VALUES ($1");
+    return starts_with(sql, "INSERT INTO ") && (strstr(sql, " (tenant_id, ") || strstr(sql, " (tenant_id)")) &&
+           has_token(sql, "VALUES ($1");
 }
 
 static int run(Conn *c, Rows *out, const char *sql, const Value *params, int n, bool global, Error *err)
@@ -352,8 +371,13 @@ static int run(Conn *c, Rows *out, const char *sql, const Value *params, int n, 
         rc = s->drv->execute(c, stmt, p, np, out, err);
     if (p != params && p != stackp)
         free(p);
-    if (rc < 0)
+    if (rc < 0) {
+        /* A driver that failed half-way may have filled part of out (the sqlite driver's
+         * row buffer when a statement without result columns fails at its first step):
+         * callers only close rows that were opened, so release them here. */
+        rows_close(out);
         __atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
+    }
     return rc;
 }
 

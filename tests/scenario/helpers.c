@@ -134,3 +134,54 @@ int t_sh(char *out, size_t cap, const char *fmt, ...)
     int st = pclose(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+/* ---- kept-alive calls (tests/scenario/test_pagination.c, test_tenant_isolation.c) ---- */
+
+long t_call(HttpClient *client, const char *token, const char *method, const char *path, const char *body,
+            json_t **json)
+{
+    char auth[600], ip[100];
+    const char *hdrs[3] = {NULL, NULL, NULL};
+    int n = 0;
+    snprintf(ip, sizeof ip, "X-Remit-Test-Ip: %s", t_ip());
+    hdrs[n++] = ip;
+    if (token) {
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+        hdrs[n++] = auth;
+    }
+    HttpRequest req = {.base = t_base(), .method = method, .path = path, .headers = hdrs, .body = body};
+    HttpResult r;
+    int rc = client ? http_client_call(client, &r, &req) : http_call_ex(&r, &req);
+    if (rc < 0) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", r.error);
+        http_result_free(&r);
+        cr_assert_fail("%s %s: no response: %s", method, path, why);
+    }
+    long status = r.status;
+    if (json) {
+        *json = r.json;
+        r.json = NULL;
+    }
+    http_result_free(&r);
+    return status;
+}
+
+long t_call_json(HttpClient *client, const char *token, const char *method, const char *path, json_t *body,
+                 json_t **json)
+{
+    char *txt = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    long st = t_call(client, token, method, path, txt, json);
+    free(txt);
+    return st;
+}
+
+void t_unique(char *out, size_t cap)
+{
+    static unsigned counter;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+    snprintf(out, cap, "r%lx%05lx-%u-%u", (unsigned long)ts.tv_sec, (unsigned long)(ts.tv_nsec / 10000) & 0xfffff,
+             (unsigned)getpid(), n);
+}

@@ -38,4 +38,15 @@ void t_clock(long long offset_seconds);
 int t_sh(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *t_env(const char *name);
 
+/* Calls on a kept-alive connection (client: one per thread; NULL = a new connection), for
+ * tests that send thousands of requests: returns the status and hands the parsed JSON body
+ * to *json (may be NULL; the caller decrefs it). body may be NULL. A transport error fails
+ * the test, so call it from the test's own thread only. */
+long t_call(HttpClient *client, const char *token, const char *method, const char *path, const char *body,
+            json_t **json);
+long t_call_json(HttpClient *client, const char *token, const char *method, const char *path, json_t *body,
+                 json_t **json);
+/* A string unique across runs and processes ("r3f9c0a1205-1234-7"), for codes and names. */
+void t_unique(char *out, size_t cap);
+
 #endif
