@@ -32,12 +32,15 @@ function haveApi(need) {
 }
 
 async function shoot(page, name) {
+  // the top of the screen, without transient toasts or a focus ring left by the last click
+  await page.evaluate(() => { document.activeElement?.blur?.(); window.scrollTo(0, 0); const t = document.querySelector('.toasts'); if (t) t.style.visibility = 'hidden'; });
   await page.waitForTimeout(150);
   await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`) });
   await page.setViewportSize(PHONE);
   await page.waitForTimeout(250);
   await page.screenshot({ path: join(SHOTS, `${name}-phone.png`) });
   await page.setViewportSize(DESKTOP);
+  await page.evaluate(() => { const t = document.querySelector('.toasts'); if (t) t.style.visibility = ''; });
   await page.waitForTimeout(100);
 }
 
@@ -219,7 +222,7 @@ test('every resource in the OpenAPI gets a list and a form without front-end cod
     expect(!err, `the ${t} list loads without an error: ${err && await err.textContent()}`);
     if (openapi.paths['/api/v1/' + t].post) {
       await page.goto(`${BASE}/r/${t}/new`);
-      await page.waitForSelector('form.rform');
+      await page.waitForSelector('main form, main .doc');
     }
   }
   expect(errors.length === 0, 'no page errors: ' + errors.join('; '));
@@ -265,6 +268,7 @@ test('two tenants never see each other\'s data in any screen', async ({ page, br
 test('a contact is added from the customer 360 with the customer picked for it', async ({ page }) => {
   await signup(page);
   const id = await addCustomer(page, { name: 'Wayne Enterprises', code: 'WAY', email: 'ap@wayne.example' });
+  await page.click('[role=tab]:has-text("Contacts")');
   await page.click('a:has-text("New contact")');
   await page.waitForSelector('form.rform');
   expect((await page.inputValue('[data-field=customer_id] input')).includes('Wayne'), 'the customer is already chosen');
@@ -273,6 +277,7 @@ test('a contact is added from the customer 360 with the customer picked for it',
   await page.fill('[data-field=email] input', 'lucius@wayne.example');
   await page.click('form.rform button[type=submit]');
   await page.waitForURL(`**/r/customers/${id}`);
+  await page.click('[role=tab]:has-text("Contacts")');
   await page.waitForSelector('text=Lucius');
   await shoot(page, 'customer-360');
   // keyboard: pick a customer for a new contact with the arrow keys
@@ -368,6 +373,136 @@ test('dashboard shows receivables, revenue, aging, activity and bill runs', asyn
   await shoot(page, 'dashboard');
 });
 
+async function moneyText(page, sel) { return (await page.textContent(sel)).replace(/\s+/g, ' ').trim(); }
+
+test('invoice journey: company profile, customer, invoice finalized, PDF, partial payment, status and aging, credit note, sign out and in', async ({ page }) => {
+  const who = await signup(page, 'Northwind IT ' + uniq());
+  // the seller's details, printed on the invoice
+  await page.goto(BASE + '/settings');
+  await page.waitForSelector('form.rform [data-field=name] input');
+  await page.fill('form.rform [data-field=name] input', 'Northwind IT Services Pvt Ltd');
+  await page.fill('form.rform [data-field=gst_number] input', '29AAACI1681G1ZL');
+  await page.fill('form.rform [data-field=state_code] input', '29');
+  await page.fill('form.rform [data-field=address] textarea', '12 MG Road\nBengaluru 560001');
+  await page.click('form.rform button[type=submit]');
+  await page.waitForSelector('.toast:has-text("Saved")');
+  const cid = await addCustomer(page, { name: 'Globex India', code: 'GLXI', email: 'ap@globex.example', gst: '27AAPFU0939F1ZV' });
+  // a new invoice from the customer 360
+  await page.click('a:has-text("New invoice")');
+  await page.waitForSelector('#line-desc-0');
+  expect((await page.inputValue('#inv-customer')).includes('Globex'), 'the invoice starts with the customer chosen');
+  await page.fill('#line-desc-0', 'Managed IT services, November');
+  await page.fill('#line-qty-0', '1');
+  await page.fill('#line-rate-0', '1000.00');
+  await page.fill('#line-tax-0', '18');
+  await page.click('button:has-text("Add line")');
+  await page.fill('#line-desc-1', 'On-site support hours');
+  await page.fill('#line-qty-1', '3');
+  await page.fill('#line-rate-1', '33.33');
+  await page.fill('#line-tax-1', '18');
+  await page.waitForSelector('.save-saved');
+  await page.waitForFunction(() => document.querySelector('.totals .grand')?.textContent.includes('1,297.99'));
+  expect((await moneyText(page, '.totals')).includes('IGST 18%'), 'inter-state supply: IGST per rate: ' + await moneyText(page, '.totals'));
+  await shoot(page, 'invoice-editor');
+  // a server error on a line cell
+  await page.fill('#line-rate-1', '33.333333333');
+  await page.waitForSelector('tr[data-line="1"] .field-error');
+  await page.fill('#line-rate-1', '33.33');
+  await page.waitForSelector('.save-saved');
+  await page.click('button:has-text("Finalize invoice")');
+  await page.waitForSelector('.doc-number');
+  const number = (await page.textContent('.doc-number')).trim();
+  expect(/\d/.test(number) && number !== 'Draft', 'the finalized invoice has a number: ' + number);
+  expect((await page.textContent('.page-head .badge')).includes('pending'), 'a finalized invoice is pending');
+  await shoot(page, 'invoice');
+  const invoiceUrl = page.url();
+  // its PDF
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download PDF")')]);
+  const pdfPath = join(WORK, 'invoice.pdf');
+  await dl.saveAs(pdfPath);
+  const pdf = readFileSync(pdfPath);
+  expect(pdf.slice(0, 5).toString() === '%PDF-' && pdf.length > 1000, 'the download is a PDF');
+  // aging before payment: everything current
+  await page.goto(BASE + '/');
+  await page.waitForSelector('.hbars');
+  await page.waitForFunction(() => document.querySelector('.hbar-row')?.textContent.includes('1,297.99'));
+  // a partial payment
+  await page.goto(invoiceUrl);
+  await page.click('button:has-text("Record payment")');
+  await page.fill('.modal [data-field=amount] input', '500.00');
+  await page.click('.modal-foot button:has-text("Record payment")');
+  await page.waitForFunction(() => document.querySelector('.page-head .badge')?.textContent.includes('partially paid'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=balance-due]')?.textContent.includes('797.99'));
+  await page.waitForSelector('.detail-side .dtable >> text=500.00');
+  // the aging changes with the payment: 797.99 left in the current bucket
+  await page.goto(BASE + '/');
+  await page.waitForFunction(() => [...document.querySelectorAll('.hbar-row')].some((r) => r.textContent.includes('Current') && r.textContent.includes('797.99')));
+  await shoot(page, 'dashboard-receivables');
+  // a credit note for one support hour: 33.33 + 18% = 39.33 off the balance
+  await page.goto(invoiceUrl);
+  await page.click('button:has-text("Credit note")');
+  await page.fill('#cn-qty-1', '1');
+  await page.fill('#cn-reason', 'One support hour not delivered');
+  await shoot(page, 'credit-note');
+  await page.click('.modal-foot button:has-text("Issue credit note")');
+  await page.waitForFunction(() => document.querySelector('[data-testid=balance-due]')?.textContent.includes('758.66'));
+  await page.waitForSelector('.toast:has-text("Credit note")');
+  // out and back in: the invoice is there with its state
+  await signOut(page);
+  await signIn(page, who);
+  await page.goto(BASE + '/r/invoices');
+  await page.waitForSelector(`.dtable >> text=${number}`);
+  await shoot(page, 'invoices');
+  // time passes. An hour later the access cookie has expired: the console refreshes it unseen.
+  const clock = async (secs) => page.evaluate((s) => fetch('/api/v1/_test/clock', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ offset_seconds: s }) }), secs);
+  try {
+    await clock(3600);
+    await page.goto(invoiceUrl);
+    await page.waitForSelector('.doc-number');
+    expect(!page.url().includes('/login'), 'an expired access cookie is refreshed without signing in again');
+    // 45 days later (past the 7-day refresh): sign in again; the invoice is overdue, its balance 1-30 days old
+    await clock(45 * 86400);
+    await page.goto(invoiceUrl);
+    await page.waitForSelector('#a-password');
+    await signIn(page, who);
+    await page.goto(invoiceUrl);
+    await page.waitForFunction(() => document.querySelector('.page-head .badge')?.textContent.includes('overdue'));
+    await page.goto(`${BASE}/r/customers/${cid}`);
+    await page.waitForFunction(() => [...document.querySelectorAll('.hbar-row')].some((r) => r.textContent.includes('1–30') && r.textContent.includes('758.66')));
+    await page.waitForFunction(() => document.querySelector('.statement')?.textContent.includes('Closing balance'));
+    await shoot(page, 'customer-360-receivables');
+  } finally { await clock(0); }
+}, { needs: ['invoices', 'receipts', 'credit_notes', 'company_profiles'] });
+
+test('receipts: a payment allocated across two open invoices, oldest first', async ({ page }) => {
+  await signup(page);
+  const cp = await apiIn(page, 'POST', 'company_profiles', { name: 'Allocation Seller Ltd' });
+  expect(cp.status === 201, 'company profile: ' + JSON.stringify(cp.body));
+  const cid = await addCustomer(page, { name: 'Allocation Co', code: 'ALC' });
+  for (const amount of ['100.00', '250.00']) {
+    const inv = await apiIn(page, 'POST', 'invoices', { customer_id: cid, lines: [{ description: 'Work', quantity: '1', rate: amount, tax_rate: '0' }] });
+    const fin = await apiIn(page, 'POST', `invoices/${inv.body.id}/finalize`);
+    expect(fin.status === 200, 'finalized: ' + JSON.stringify(fin.body));
+  }
+  await page.goto(`${BASE}/r/receipts/new?customer_id=${cid}`);
+  await page.waitForSelector('.alloc-table');
+  await page.fill('[data-field=amount] input', '300.00');
+  await page.click('button:has-text("Oldest first")');
+  await page.waitForFunction(() => document.querySelector('.totals .grand')?.textContent.includes('0.00'));
+  await shoot(page, 'receipt-new');
+  // over-allocate one invoice by hand: the server names the allocation
+  const inputs = await page.$$('.alloc-table input');
+  await inputs[0].fill('150.00');
+  await page.click('button:has-text("Record payment")');
+  await page.waitForSelector('.alloc-table .field-error');
+  await page.click('button:has-text("Oldest first")');
+  await page.click('button:has-text("Record payment")');
+  await page.waitForSelector('.stats >> text=300.00');
+  const rows = await page.$$('.dtable tbody tr');
+  expect(rows.length === 2, 'two allocations');
+  await shoot(page, 'receipt');
+}, { needs: ['invoices', 'receipts', 'receipt_allocations'] });
+
 // ---------------------------------------------------------------------------------------------
 
 const browser = await chromium.launch({
@@ -390,6 +525,8 @@ for (const t of tests) {
   page.setDefaultTimeout(10000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  const bad = [];
+  page.on('response', (r) => { if (r.status() >= 500 || r.status() === 401) bad.push(`${r.status()} ${r.request().method()} ${r.url().replace(BASE, '')}`); });
   const t0 = Date.now();
   try {
     await t.fn({ page, browser, errors });
@@ -399,6 +536,7 @@ for (const t of tests) {
   } catch (e) {
     failed++;
     console.log(`FAIL  ${t.name}\n      ${e instanceof Check ? e.message : e.stack || e}`);
+    if (bad.length) console.log('      responses: ' + bad.slice(-8).join(', '));
     try { await page.screenshot({ path: join(SHOTS, `FAILED-${t.name.replace(/\W+/g, '-').slice(0, 60)}.png`), fullPage: true }); } catch { /* closed */ }
   }
   await ctx.close();

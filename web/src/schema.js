@@ -97,10 +97,22 @@ export function parseSchema(doc) {
       referencedBy: [], path: null,
     };
   }
+  // A sub-resource's URL segment may differ from its table's name (invoices/{id}/line_items is
+  // the table invoice_line_items): the list response's $ref names the table.
+  const bySegment = {};
   for (const [p, item] of Object.entries(paths)) {
-    const m = /^\/api\/v1\/(.+)$/.exec(p);
+    const ref = item.get?.responses?.['200']?.content?.['application/json']?.schema?.$ref || '';
+    const mm = /\/([^/]+)_list$/.exec(ref);
+    const seg = p.split('/').pop();
+    if (mm && resources[mm[1]] && seg !== mm[1]) bySegment[p] = mm[1];
+  }
+  for (const [p0, item] of Object.entries(paths)) {
+    const m = /^\/api\/v1\/(.+)$/.exec(p0);
     if (!m) continue;
     const seg = m[1].split('/');
+    const p = p0;
+    if (seg.length === 3 && seg[1] === '{parent_id}' && bySegment[p0]) seg[2] = bySegment[p0];
+    if (seg.length === 4 && seg[1] === '{parent_id}' && bySegment[p0.replace(/\/\{id\}$/, '')]) seg[2] = bySegment[p0.replace(/\/\{id\}$/, '')];
     const res = resources[seg[0]];
     if (seg.length === 1 && res) {
       res.path = p;

@@ -49,11 +49,13 @@ export function defaultColumns(r, skip = []) {
       if (pred(f)) { out.push(f.name); k++; }
     }
   };
-  take((f) => /(^code$|_number$)/.test(f.name) && f.name !== t, 1);
+  if (!/_number$/.test(t || '')) take((f) => /(^code$|_number$)/.test(f.name) && f.name !== t, 1);
   take((f) => f.type === 'ref' && f.required, 2);
   take((f) => f.name === 'status' || f.name === 'action' || f.name === 'role', 1);
   take((f) => f.type === 'date' && /(^date$|_date$)/.test(f.name) && f.name !== 'date_of_birth', 2);
-  take((f) => f.type === 'money' && (f.required || f.readOnly || /total|amount|balance|due/.test(f.name)), 3);
+  take((f) => f.type === 'money' && /^(total|total_amount|amount|total_credit|amount_applied|allocated_amount)$/.test(f.name), 1);
+  take((f) => f.type === 'money' && /^(balance_due|balance_remaining|unallocated_amount)$/.test(f.name), 1);
+  take((f) => f.type === 'money' && (f.required || /total|amount|balance|due/.test(f.name)), out.some((n) => r.fieldMap[n].type === 'money') ? 0 : 2);
   take((f) => f.name === 'email' || f.name === 'phone' || f.name === 'job_title', 2);
   take((f) => f.type === 'ref', 1);
   take((f) => f.type === 'enum' && f.required, 1);
@@ -98,7 +100,7 @@ function filtersFromUrl(r, u) {
 
 // The list. `fixed` are filters that are always applied (a parent's id); `inUrl` keeps state in
 // the address bar (main lists), so back/forward and links work.
-export function ResourceList({ resource: r, parentId, fixed = {}, inUrl = false, pageSize = 25, embedded = false, newHref, onRowClick, title, actions }) {
+export function ResourceList({ resource: r, parentId, fixed = {}, inUrl = false, pageSize = 25, embedded = false, compact = false, newHref, onRowClick, title, actions, empty }) {
   const init = useMemo(() => {
     const u = inUrl ? readQuery() : {};
     return { q: u.q || '', order: u.order || '', filters: filtersFromUrl(r, u) };
@@ -157,15 +159,19 @@ export function ResourceList({ resource: r, parentId, fixed = {}, inUrl = false,
     } catch (e) { setExporting({ n: 0, done: true, error: e }); }
   };
 
-  const colFields = cols.map((c) => r.fieldMap[c]).filter(Boolean);
+  let colFields = cols.map((c) => r.fieldMap[c]).filter(Boolean);
+  if (compact) {   // a side card: what it is, how much, when
+    const pick = [colFields[0], colFields.find((f) => f.type === 'money'), colFields.find((f) => f.type === 'date' || f.name === 'status')];
+    colFields = [...new Set(pick.filter(Boolean))];
+  }
   const filterable = r.filters.map((n) => r.fieldMap[n]).filter(Boolean);
   const open = (row) => (onRowClick ? onRowClick(row) : navigate(`/r/${r.name}/${row.id}`));
   const rows = page.data;
   const activeFilters = st.filters.filter((f) => f.field && (f.value !== '' || f.op === 'null')).length;
 
   return (
-    <div class={'rlist' + (embedded ? ' rlist-embedded' : '')}>
-      <div class="toolbar" role="toolbar" aria-label={`${r.label} tools`}>
+    <div class={'rlist' + (embedded ? ' rlist-embedded' : '') + (compact ? ' rlist-compact' : '')}>
+      {!compact && <div class="toolbar" role="toolbar" aria-label={`${r.label} tools`}>
         {title}
         {r.search && (
           <div class="search">
@@ -196,7 +202,7 @@ export function ResourceList({ resource: r, parentId, fixed = {}, inUrl = false,
         <Button icon="download" onClick={exportCsv}>Export</Button>
         {actions}
         {r.canCreate && newHref !== false && <LinkButton kind="primary" icon="plus" href={newHref || `/r/${r.name}/new${parentId ? '?parent=' + parentId : ''}`}>New {r.one.toLowerCase()}</LinkButton>}
-      </div>
+      </div>}
       {showFilters && <FilterBar r={r} fields={filterable} filters={st.filters} onChange={(filters) => setSt({ ...st, filters })} />}
       <ErrorBanner error={error} />
       <div class="table-wrap">
@@ -238,7 +244,8 @@ export function ResourceList({ resource: r, parentId, fixed = {}, inUrl = false,
           </tbody>
         </table>
         {loading && !rows && <Spinner />}
-        {rows && rows.length === 0 && !loading && (
+        {rows && rows.length === 0 && !loading && compact && <p class="muted compact-empty">{empty || `No ${r.label.toLowerCase()} yet`}</p>}
+        {rows && rows.length === 0 && !loading && !compact && (
           <Empty title={st.q || activeFilters ? `No ${r.label.toLowerCase()} match` : `No ${r.label.toLowerCase()} yet`}>
             {st.q || activeFilters ? 'Try another search or remove a filter.' : r.doc}
           </Empty>

@@ -3,12 +3,12 @@
 // receipts, credit notes, ... — found through the schema's references, so new tables join in).
 import { useEffect, useState } from 'preact/hooks';
 import { request, listAll, download } from '../api.js';
-import { has, res, endpoint, rowLabel } from '../schema.js';
+import { has, res, endpoint, rowLabel, humanize } from '../schema.js';
 import { money, date, today, addDays, addMoney } from '../format.js';
 import { navigate } from '../router.js';
 import { HBars } from '../charts.jsx';
 import { ResourceForm } from '../form.jsx';
-import { Badge, Button, Card, ErrorBanner, Icon, LinkButton, Modal, Spinner, Stat, toast } from '../ui.jsx';
+import { Badge, Button, Card, ErrorBanner, Icon, Link, LinkButton, Modal, Spinner, Stat, toast } from '../ui.jsx';
 import { PageHead, ReadView, RecordInfo, RelatedTabs, NotFound, useRow, ActionButtons } from './resource.jsx';
 import { agingBuckets, invBalance } from './dashboard.jsx';
 
@@ -20,39 +20,36 @@ function Statement({ id, currency }) {
   const [data, setData] = useState(null);
   const [err, setErr] = useState(null);
   const path = `customers/${id}/statement`;
-  const load = async () => {
+  useEffect(() => {
     setErr(null);
-    try { setData(await request('GET', path, { query: { from, to } })); } catch (e) { setErr(e); }
-  };
-  useEffect(() => { load(); }, [from, to]);
-  const lines = data && (data.lines || data.entries || data.transactions || []);
+    request('GET', path, { query: { from, to } }).then(setData).catch((e) => { setErr(e); setData(null); });
+  }, [from, to]);
+  if (err && err.status === 404) return null;   // a server without statements
+  const lines = data ? data.entries || data.lines || [] : [];
   return (
     <Card title="Statement" actions={<>
       <label class="sr-only" for="st-from">From</label><input id="st-from" type="date" value={from} onInput={(e) => setFrom(e.target.value)} />
       <label class="sr-only" for="st-to">To</label><input id="st-to" type="date" value={to} onInput={(e) => setTo(e.target.value)} />
-      {endpoint(path.replace(id, '{id}') + '.csv') || endpoint('customers/{id}/statement.csv')
-        ? <Button icon="download" onClick={() => download(`/api/v1/customers/${id}/statement.csv?from=${from}&to=${to}`, `statement-${from}-${to}.csv`)}>CSV</Button> : null}
+      <Button icon="download" onClick={() => download(`/api/v1/${path}?from=${from}&to=${to}&format=csv`, `statement-${from}-${to}.csv`)}>CSV</Button>
     </>}>
       <ErrorBanner error={err} />
       {!data ? (!err && <Spinner />) : (
         <>
-          <div class="statement-sum">
-            <Stat label="Opening balance" value={money(data.opening_balance, currency)} />
-            <Stat label="Closing balance" value={money(data.closing_balance, currency)} />
-          </div>
           <div class="table-wrap">
-            <table class="dtable">
+            <table class="dtable statement">
               <thead><tr><th scope="col">Date</th><th scope="col">Document</th><th scope="col" class="num">Debit</th><th scope="col" class="num">Credit</th><th scope="col" class="num">Balance</th></tr></thead>
               <tbody>
+                <tr class="st-open"><td data-label="Date">{date(data.from)}</td><td data-label="Document">Opening balance</td><td /><td /><td data-label="Balance" class="num">{money(data.opening_balance, currency)}</td></tr>
                 {lines.map((l, i) => (
                   <tr key={i}>
                     <td data-label="Date">{date(l.date)}</td>
-                    <td data-label="Document">{l.description || l.type} {l.number || l.document_number || ''}</td>
-                    <td data-label="Debit" class="num">{l.debit && l.debit !== '0.00' ? money(l.debit, currency) : ''}</td>
-                    <td data-label="Credit" class="num">{l.credit && l.credit !== '0.00' ? money(l.credit, currency) : ''}</td>
+                    <td data-label="Document">{humanize(l.type || '')} {l.document_id && l.type === 'invoice' ? <Link href={`/r/invoices/${l.document_id}`}>{l.number}</Link> : l.number}{l.description && <span class="muted small"> · {l.description}</span>}</td>
+                    <td data-label="Debit" class="num">{l.debit ? money(l.debit, currency) : ''}</td>
+                    <td data-label="Credit" class="num">{l.credit ? money(l.credit, currency) : ''}</td>
                     <td data-label="Balance" class="num">{money(l.balance, currency)}</td>
                   </tr>
                 ))}
+                <tr class="st-close"><td data-label="Date">{date(data.to)}</td><td data-label="Document"><strong>Closing balance</strong></td><td data-label="Debits" class="num">{money(data.total_debits, currency)}</td><td data-label="Credits" class="num">{money(data.total_credits, currency)}</td><td data-label="Balance" class="num"><strong>{money(data.closing_balance, currency)}</strong></td></tr>
               </tbody>
             </table>
           </div>
@@ -70,13 +67,22 @@ export function Customer360({ id }) {
     if (!row || !has('invoices')) return;
     const ir = res('invoices');
     if (!ir.filters.includes('customer_id')) return;
-    listAll(ir.path, { customer_id: id }, { max: 5000 }).then((invs) => {
+    listAll(ir.path, { customer_id: id }, { max: 5000 }).then(async (invs) => {
       const open = invs.filter((i) => OPEN.includes(i.status));
       let outstanding = '0.00', overdue = '0.00', billed = '0.00';
       const t = today();
       for (const i of invs) if (!['draft', 'cancelled'].includes(i.status)) billed = addMoney(billed, i.total || '0');
-      for (const i of open) { outstanding = addMoney(outstanding, invBalance(i) || '0'); if (i.due_date && i.due_date < t) overdue = addMoney(overdue, invBalance(i) || '0'); }
-      setMoney({ outstanding, overdue, billed, nOpen: open.length, aging: agingBuckets(open, t, null) });
+      // overdue is the server's word (status), not this browser's calendar
+      for (const i of open) { outstanding = addMoney(outstanding, invBalance(i) || '0'); if (i.status === 'overdue') overdue = addMoney(overdue, invBalance(i) || '0'); }
+      let aging = null;
+      try {
+        // the server's aging report for this customer, on the server's today
+        const a = await request('GET', 'reports/aging', { query: { customer_id: id } });
+        const c = (a.customers || []).find((x) => x.customer_id === id) || {};
+        const labels = { current: 'Current', days_1_30: '1–30 days', days_31_60: '31–60 days', days_61_90: '61–90 days', days_over_90: 'Over 90 days' };
+        aging = (a.buckets || Object.keys(labels)).map((k, i) => ({ label: labels[k] || k, value: String(c[k] ?? '0.00'), tone: i }));
+      } catch { aging = agingBuckets(open, t, null); }
+      setMoney({ outstanding, overdue, billed, nOpen: open.length, aging });
     }).catch(() => setMoney(null));
   }, [row && row.id]);
   if (error) return error.status === 404 ? <NotFound what="customer" /> : <ErrorBanner error={error} />;
@@ -129,7 +135,7 @@ export function Customer360({ id }) {
             </section>
           )}
           <RelatedTabs r={r} row={row} />
-          {endpoint('customers/{id}/statement') && <Statement id={id} currency={cur} />}
+          {(endpoint('customers/{id}/statement') || has('invoices')) && <Statement id={id} currency={cur} />}
         </div>
       </div>
       {editing && (

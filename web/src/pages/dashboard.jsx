@@ -60,12 +60,16 @@ export function Dashboard() {
     // receivables and aging
     (async () => {
       try {
-        if (endpoint('reports/aging')) {
-          const a = await request('GET', 'reports/aging', { query: { as_of: t } });
-          const tot = a.total || a.totals || a;
-          const keys = [['current', 'Current'], ['days_1_30', '1–30 days'], ['days_31_60', '31–60 days'], ['days_61_90', '61–90 days'], ['days_over_90', 'Over 90 days']];
-          const pick = (k) => tot[k] ?? tot[k.replace('days_', '')] ?? tot['d' + k.replace('days_', '')] ?? '0.00';
-          setAging({ data: keys.map(([k, label], i) => ({ label, value: String(pick(k)), tone: i })), source: 'GET /api/v1/reports/aging' });
+        let agingDone = false;
+        if (endpoint('reports/aging') || hasInv) {
+          try {
+            const a = await request('GET', 'reports/aging');
+            const tot = (Array.isArray(a.totals) ? a.totals.find((x) => x.currency === cur) : a.totals) || {};
+            const labels = { current: 'Current', days_1_30: '1–30 days', days_31_60: '31–60 days', days_61_90: '61–90 days', days_over_90: 'Over 90 days' };
+            const keys = a.buckets || Object.keys(labels);
+            setAging({ data: keys.map((k, i) => ({ label: labels[k] || k, value: String(tot[k] ?? '0.00'), tone: i })), source: 'GET /api/v1/reports/aging' });
+            agingDone = true;
+          } catch { /* no report endpoint: computed below */ }
         }
         if (!hasInv) return;
         const r = res('invoices');
@@ -81,7 +85,7 @@ export function Dashboard() {
           else if (i.due_date && i.due_date <= wk) { week = addMoney(week, b); nWeek++; }
         }
         setRecv({ outstanding, overdue, week, nOpen: open.length, nOver, nWeek, source: 'computed from GET /api/v1/invoices (open invoices)' });
-        if (!endpoint('reports/aging')) setAging({ data: agingBuckets(open, t, cur), source: 'computed from GET /api/v1/invoices (balance by days past due)' });
+        if (!agingDone) setAging({ data: agingBuckets(open, t, cur), source: 'computed from GET /api/v1/invoices (balance by days past due)' });
       } catch (e) { setRecv({ error: e }); }
     })();
     // revenue by month
