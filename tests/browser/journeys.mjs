@@ -503,6 +503,83 @@ test('receipts: a payment allocated across two open invoices, oldest first', asy
   await shoot(page, 'receipt');
 }, { needs: ['invoices', 'receipts', 'receipt_allocations'] });
 
+// Fills every required field of a generic form that is still empty, by its kind: the first
+// option of a picker or a select, a date at the start of this month, an amount, a word.
+async function fillRequired(page, scope, values = {}) {
+  for (const [name, v] of Object.entries(values)) {
+    const el = await page.$(`${scope} [data-field=${name}] input, ${scope} [data-field=${name}] select, ${scope} [data-field=${name}] textarea`);
+    if (!el) continue;
+    const tag = await el.evaluate((e) => e.tagName + ':' + (e.getAttribute('role') || e.type));
+    if (tag.startsWith('SELECT')) await el.selectOption(v);
+    else if (tag.includes('combobox')) { await el.click(); await el.fill(v); await page.click(`${scope} [data-field=${name}] .combo-list li[role=option]`); }
+    else await el.fill(v);
+  }
+  const fields = await page.$$(`${scope} .field:has(.req)`);
+  for (const f of fields) {
+    const name = await f.getAttribute('data-field');
+    if (name in values) continue;
+    const input = await f.$('input, select, textarea');
+    if (!input) continue;
+    const kind = await input.evaluate((e) => (e.getAttribute('role') === 'combobox' ? 'ref' : e.tagName === 'SELECT' ? 'select' : e.type));
+    const val = await input.evaluate((e) => e.value);
+    if (val) continue;
+    if (kind === 'ref') { await input.click(); await page.click(`${scope} [data-field=${name}] .combo-list li[role=option]`); }
+    else if (kind === 'select') { const opts = await input.$$eval('option', (os) => os.map((o) => o.value).filter(Boolean)); await input.selectOption(opts[0]); }
+    else if (kind === 'date') await input.fill(new Date().toISOString().slice(0, 8) + '01');
+    else if (kind === 'number') await input.fill('1');
+    else if ((await input.getAttribute('inputmode')) === 'decimal') await input.fill('300.00');
+    else await input.fill('Test ' + name);
+  }
+}
+
+test('billing journey: a plan assigned to a customer, a bill-run preview with its trace, the run, the invoice', async ({ page }) => {
+  await signup(page, 'Billing Co ' + uniq());
+  await apiIn(page, 'POST', 'company_profiles', { name: 'Billing Co Pvt Ltd' });
+  const cid = await addCustomer(page, { name: 'Contoso Managed', code: 'CTM' });
+  // a service and a monthly fixed plan, through the generic forms
+  await page.goto(BASE + '/r/services/new');
+  await fillRequired(page, 'form.rform', { name: 'Managed workstation', default_rate: '300.00' });
+  await page.click('form.rform button[type=submit]');
+  await page.waitForSelector('.page-head h1:has-text("Managed workstation")');
+  await page.goto(BASE + '/r/billing_plans/new');
+  await fillRequired(page, 'form.rform', { name: 'Managed IT monthly' });
+  await shoot(page, 'billing-plan-new');
+  await page.click('form.rform button[type=submit]');
+  await page.waitForSelector('.page-head h1:has-text("Managed IT monthly")');
+  // assigned to the customer from the customer 360
+  await page.goto(`${BASE}/r/customer_billing_plans/new?customer_id=${cid}`);
+  await fillRequired(page, 'form.rform', {});
+  await page.click('form.rform button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.endsWith('/new'));
+  // preview this month: lines with their calculation, nothing saved
+  await page.goto(BASE + '/billing/run');
+  await page.click('#pv-customer');
+  await page.fill('#pv-customer', 'Contoso');
+  await page.click('.combo-list li:has-text("Contoso")');
+  await page.click('button:has-text("Preview")');
+  await page.waitForSelector('[data-testid=preview-total], .preview, .empty');
+  await shoot(page, 'bill-run-preview');
+  const invoicesBefore = (await apiIn(page, 'GET', `invoices?customer_id=${cid}`)).body.data.length;
+  expect(invoicesBefore === 0, 'a preview changes nothing');
+  // the run
+  await page.fill('#run-date', new Date(Date.now() + 40 * 86400000).toISOString().slice(0, 10));
+  await page.click('button:has-text("Run bill run")');
+  await page.click('.modal-foot button:has-text("Run now")');
+  await page.waitForSelector('[data-testid=run-result]', { timeout: 30000 });
+  await shoot(page, 'bill-run-result');
+  const after = (await apiIn(page, 'GET', `invoices?customer_id=${cid}`)).body.data;
+  expect(after.length >= 1, 'the run made the customer\'s invoice');
+  await page.goto(`${BASE}/r/invoices/${after[0].id}`);
+  await page.waitForSelector('.doc');
+}, { needs: ['billing_plans', 'customer_billing_plans', 'services', 'billing/preview', 'billing/runs'] });
+
+test('approvals inbox lists what waits and decides it', async ({ page }) => {
+  await signup(page);
+  await page.goto(BASE + '/approvals');
+  await page.waitForSelector('.page-head h1');
+  await shoot(page, 'approvals');
+}, { needs: ['approvals'] });
+
 // ---------------------------------------------------------------------------------------------
 
 const browser = await chromium.launch({

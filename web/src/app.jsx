@@ -26,8 +26,9 @@ const NAV = [
   ] },
   { section: 'Billing', items: [
     { table: 'billing_plans', icon: 'layers', label: 'Plans' },
+    { table: 'customer_billing_plans', icon: 'users', label: 'Plan assignments' },
     { table: 'services', icon: 'box', label: 'Service catalog' },
-    { href: '/billing/run', label: 'Bill runs', icon: 'play', when: () => endpoint('billing/runs', 'POST') || endpoint('billing/preview', 'POST') },
+    { href: '/billing/run', label: 'Bill runs', icon: 'play', when: () => endpoint('billing/runs', 'POST') || endpoint('billing/preview', 'POST') || has('billing_plans') },
     { href: '/approvals', label: 'Approvals', icon: 'inbox', when: () => has('approvals') },
     { table: 'time_entries', icon: 'clock' },
     { table: 'usage_records', icon: 'chart' },
