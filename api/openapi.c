@@ -1,6 +1,7 @@
 /* api/openapi.c — GET /api/v1/openapi.json: an OpenAPI 3.1 document generated
  * from the registry (every served table, its fields, filters, actions and
- * sub-resources), the sign-in endpoints and the error table.
+ * sub-resources), the endpoints that are not a table's (registry_add_endpoint),
+ * the sign-in endpoints and the error table.
  * The order parameter of a list carries x-sortable, the keys it accepts (the
  * web console reads it).
  * Exports handle_openapi.
@@ -313,6 +314,48 @@ static void add_auth(json_t *paths)
                                   "responses", responses(200, "Tenant", NULL)));
 }
 
+/* Endpoints that are not a table's (registry_add_endpoint: reports, sessions, the export...). */
+static void add_endpoints(json_t *paths)
+{
+    for (int i = 0; i < registry_endpoint_count(); i++) {
+        const Endpoint *e = registry_endpoint_at(i);
+        char path[320], tag[64];
+        snprintf(path, sizeof path, "/api/v1/%s", e->path);
+        snprintf(tag, sizeof tag, "%.*s", (int)strcspn(e->path, "/"), e->path);
+        json_t *params = json_array();
+        for (const char *p = strchr(e->path, '{'); p; p = strchr(p + 1, '{')) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)strcspn(p + 1, "}"), p + 1);
+            json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", name, "in", "path",
+                                                    "required", 1, "schema", "type", "string"));
+        }
+        json_t *resp = responses(200, "OK", NULL);
+        json_object_set(resp, "2XX", json_object_get(resp, "200"));
+        json_object_del(resp, "200");
+        json_t *op = json_pack("{s:[s], s:s, s:o, s:o}", "tags", tag, "summary", e->doc ? e->doc : "", "parameters",
+                               params, "responses", resp);
+        if (e->public)
+            json_object_set_new(op, "security", json_array());
+        if (e->permission)
+            json_object_set_new(op, "x-permission", json_string(e->permission));
+        if (!e->public)
+            json_object_set_new(op, "x-min-role", json_string(e->role == ROLE_ADMIN     ? "admin"
+                                                              : e->role == ROLE_MANAGER ? "manager"
+                                                                                        : "user"));
+        if (strcmp(e->method, "POST") == 0)
+            json_object_set_new(op, "requestBody",
+                                e->raw_body ? json_pack("{s:{s:{}}}", "content", "application/octet-stream")
+                                            : json_pack("{s:b, s:o}", "required", 0, "content",
+                                                        content(json_pack("{s:s}", "type", "object"))));
+        json_t *item = json_object_get(paths, path);
+        if (!item) {
+            item = json_object();
+            json_object_set_new(paths, path, item);
+        }
+        json_object_set_new(item, strcmp(e->method, "POST") == 0 ? "post" : "get", op);
+    }
+}
+
 void handle_openapi(Request *r)
 {
     json_t *paths = json_object();
@@ -332,6 +375,7 @@ void handle_openapi(Request *r)
                                   "access_token", "type", "string", "refresh_token", "type", "string", "token_type",
                                   "type", "string", "expires_in", "type", "integer"));
     add_auth(paths);
+    add_endpoints(paths);
     for (int i = 0; i < registry_count(); i++) {
         const Table *t = registry_at(i);
         if (!t->res->internal)

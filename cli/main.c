@@ -7,7 +7,10 @@
  * Environment: REMIT_DB, REMIT_LISTEN, REMIT_DATA_DIR, REMIT_THREADS,
  * REMIT_SECRET (64 hex chars; otherwise DATA_DIR/secret.key is created),
  * REMIT_LOG_LEVEL (debug|info|warn|error), REMIT_BODY_MAX (bytes),
- * REMIT_TEST_MODE=1 (test-only endpoints and cheap password hashing).
+ * REMIT_TEST_MODE=1 (test-only endpoints and cheap password hashing),
+ * REMIT_SETTINGS_KEY (64 hex chars: seals secret settings; without it they are refused),
+ * REMIT_PUBLIC_URL (the address users open Remit at, for links in mails),
+ * REMIT_EXPORT_MAX (bytes, cap of the tenant export; default 32 MiB).
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -28,6 +31,7 @@
 #include "domain/domain.h"
 #include "domain/jobs.h"
 #include "domain/outbox.h"
+#include "domain/password.h"
 #include "model/migrate.h"
 #include "model/registry.h"
 
@@ -207,6 +211,7 @@ static int cmd_serve(const CliOpts *o)
     log_printf(LOG_INFO, NULL, "signal %d: finishing in-flight requests", sig);
     server_stop(&srv, 30);
     jobs_stop();
+    password_stop();
     outbox_stop();
     store_close(s);
     log_printf(LOG_INFO, NULL, "stopped");

@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "core/money.h"
 #include "core/tz.h"
+#include "domain/usermail.h"
 #include "model/codec.h"
 #include "model/crud.h"
 #include "model/perm.h"
@@ -404,6 +405,8 @@ again:
     ctx->role = ROLE_ADMIN;
     ctx->role_name = "admin";
     rc = subscription_start(ctx, row_text(&t, "email"), err);
+    if (rc == 0)
+        rc = usermail_send(ctx, TOKEN_VERIFY, user_id, err);   /* verify the address (domain/verify.c) */
     if (rc < 0)
         goto rollback;
     rc = open_session(ctx, user_id, out, err);
@@ -726,6 +729,7 @@ int auth_load_session(Ctx *ctx, const char *session_id, Error *err)
     ctx->user_email = arena_strndup(ctx->arena, email.s, email.len);
     ctx->currency = arena_strndup(ctx->arena, cur.s, cur.len);
     ctx->timezone = arena_strndup(ctx->arena, tz.s, tz.len);
+    snprintf(ctx->session_id, sizeof ctx->session_id, "%s", session_id);
     Value role_id = rows_get(&r, 8), perms = rows_get(&r, 9), ractive = rows_get(&r, 10), rdel = rows_get(&r, 11),
           sub = rows_get(&r, 12), tend = rows_get(&r, 13);
     ctx->subscription_status = sub.kind == V_TEXT ? arena_strndup(ctx->arena, sub.s, sub.len) : NULL;

@@ -6,9 +6,14 @@
 void domain_init(void)
 {
     customers_init();
-    users_init();
     audit_init();
     permissions_init();
     apikeys_init();
     subscription_init();
+    sessions_init();
+    password_init();
+    verify_init();
+    users_init();
+    export_init();
+    settings_init();
 }

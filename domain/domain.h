@@ -28,5 +28,11 @@ int subscription_start(Ctx *ctx, const char *email, Error *err);
 int subscription_check_write(Ctx *ctx, const char *status, const char *trial_end, Error *err);
 int subscription_check_limit(Ctx *ctx, const char *table, Error *err);
 int subscription_activate(Ctx *ctx, const char *plan_code, int months, Error *err);
+/* Identity (issue 3): sessions, mailed tokens, user management, privacy export, settings. */
+void sessions_init(void);
+void password_init(void);
+void verify_init(void);
+void export_init(void);
+void settings_init(void);
 
 #endif

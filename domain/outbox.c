@@ -13,6 +13,9 @@
  * outbox_tenants, so the worker never scans every tenant and never reads
  * across tenants (every query runs in that tenant's transaction).
  *
+ * A payload with "redact_after_send": true (mails carrying a one-time token)
+ * is replaced by {"redacted": true} once delivered.
+ *
  * Sinks: mail goes to SMTP through libcurl when REMIT_SMTP_URL is set, else to
  * DATA_DIR/mail/<time>-<id>.eml (development and tests read it there);
  * webhooks are POSTed with Idempotency-Key and, when the payload names a
@@ -320,6 +323,16 @@ static int claim(Store *s, const char *tenant, Msg *msgs, int max, int *n, Error
     return rc;
 }
 
+/* Payloads carrying a live credential (password reset and verification links, domain/usermail.c)
+ * say "redact_after_send": their text is replaced once the message is delivered. */
+static bool redact_after_send(const Msg *m)
+{
+    json_t *p = m->payload ? json_loads(m->payload, 0, NULL) : NULL;
+    bool yes = json_is_true(json_object_get(p, "redact_after_send"));
+    json_decref(p);
+    return yes;
+}
+
 static void record(Store *s, const char *tenant, const Msg *m, const Error *failure)
 {
     Error err;
@@ -337,6 +350,10 @@ static void record(Store *s, const char *tenant, const Msg *m, const Error *fail
         Value p[2] = {val_text(now), val_text(m->id)};
         rc = store_exec(c, "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL"
                            " WHERE tenant_id = $1 AND id = $3", p, 2, NULL, &err);
+        if (rc == 0 && redact_after_send(m)) {   /* a mailed credential does not stay in the table */
+            Value q[2] = {val_text("{\"redacted\":true}"), val_text(m->id)};
+            rc = store_exec(c, "UPDATE outbox SET payload = $2 WHERE tenant_id = $1 AND id = $3", q, 2, NULL, &err);
+        }
     } else if (rc == 0) {
         int64_t attempts = m->attempts + 1;
         int64_t backoff = (int64_t)30 * 1000000 << (attempts < 10 ? attempts : 10);

@@ -1,7 +1,7 @@
 /* model/crud.c — generic list/get/create/update/delete over the registry.
  * Exports list_query_init, list_query_arg, list_query_finish, crud_list,
  * crud_list_rows, crud_get, crud_create, crud_update, crud_delete,
- * crud_insert_row, crud_update_row, crud_delete_row, crud_check_refs.
+ * crud_insert_row, crud_update_row, crud_update_row_as, crud_delete_row, crud_check_refs.
  *
  * Pagination is by keyset, never OFFSET: the order keys of the last row (and
  * its id, always the final tie-breaker) are packed into an opaque cursor, and
@@ -582,6 +582,11 @@ int crud_insert_row(Ctx *ctx, const Table *t, Row *row, Error *err)
 
 int crud_update_row(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
+    return crud_update_row_as(ctx, t, row, old, "update", err);
+}
+
+int crud_update_row_as(Ctx *ctx, const Table *t, Row *row, const Row *old, const char *action, Error *err)
+{
     int64_t version = old->v[t->col_version].i;
     row->v[t->col_version] = val_int(version + 1);
     stamp(ctx, row, t->col_updated_at);
@@ -612,7 +617,7 @@ int crud_update_row(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *e
     if (changes != 1)
         return err_set(err, ERR_PRECONDITION, NULL, "the %s was changed by another request; re-read it and retry",
                        t->name);
-    return t->res->audited ? audit_write(ctx, t, "update", old, row, err) : 0;
+    return t->res->audited ? audit_write(ctx, t, action, old, row, err) : 0;
 }
 
 int crud_delete_row(Ctx *ctx, const Table *t, const Row *old, Error *err)
@@ -729,8 +734,14 @@ int crud_delete(Ctx *ctx, const Table *t, const char *id, int64_t if_match, cons
 {
     Row old;
     int rc = load_for_write(ctx, t, id, if_match, parent_id, &old, err);
-    if (rc == 0 && t->hooks && t->hooks->before_delete)
+    if (rc == 0 && t->hooks && t->hooks->before_delete) {
         rc = t->hooks->before_delete(ctx, t, &old, err);
+        /* The hook may have written the row itself (a user is anonymised before its soft delete):
+         * delete the row as the hook left it, so the version check holds and the audit record
+         * carries what is really there. Inside the same transaction, FOR UPDATE already held. */
+        if (rc == 0)
+            rc = crud_get(ctx, t, id, true, &old, err);
+    }
     if (rc == 0)
         rc = crud_delete_row(ctx, t, &old, err);
     return rc;

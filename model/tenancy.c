@@ -74,7 +74,6 @@ RESOURCE(users) {
     .nfields = COUNT(user_fields),
     .soft_delete = true,
     .audited = true,
-    .no_create = true,
     .read = ROLE_USER, .write = ROLE_ADMIN,
     .default_order = "email",
 };

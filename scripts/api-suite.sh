@@ -37,7 +37,7 @@ esac
 log="$work/server.log"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:log_path=$work/asan"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=0:log_path=$work/ubsan"
-REMIT_TEST_MODE=1 REMIT_LOG_LEVEL=${REMIT_LOG_LEVEL:-warn} REMIT_SECRET=$(printf '%064d' 7) \
+REMIT_TEST_MODE=1 REMIT_LOG_LEVEL=${REMIT_LOG_LEVEL:-warn} REMIT_SECRET=$(printf '%064d' 7) REMIT_SETTINGS_KEY=$(printf '%064d' 5) \
     ./build/asan/remit serve --db "$db" --data-dir "$work/data" --listen 127.0.0.1:0 --threads 8 >"$work/out" 2>"$log" &
 pid=$!
 port=""

@@ -27,6 +27,7 @@ typedef struct Ctx {
     void *reply_extra;         /* json_t*: keys merged into a create response once (e.g. a new API key) */
     char tenant_id[40];        /* "" = system scope */
     char user_id[40];          /* "" = no user (system, signup) */
+    char session_id[40];       /* the sign-in session the request runs under; "" otherwise */
     const char *user_email;
     Role role;
     const char *role_name;

@@ -169,7 +169,9 @@ static int sq_execute(Conn *c, void *stmt, const Value *p, int n, Rows *r, Error
             int e = fail(c, err, "execute");
             sqlite3_reset(st);
             free(sr);
+            free(r->cur);
             r->impl = NULL;
+            r->cur = NULL;
             return e;
         }
     }

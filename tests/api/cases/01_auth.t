@@ -377,9 +377,23 @@ POST /api/v1/auth/signup
 --- 201 partial
 {"tenant": {"id": "{{shared2_tenant=uuid}}"}}
 
+=== the first tenant gets a second admin (nobody deletes themselves, nor the last admin)
+POST /api/v1/users
+Authorization: Bearer {{shared1}}
+
+{"email": "deputy-{{run_id}}@example.com", "role": "admin", "password": "deputy horse 1"}
+--- 201
+
+=== the deputy signs in
+POST /api/v1/auth/login
+
+{"email": "deputy-{{run_id}}@example.com", "password": "deputy horse 1"}
+--- 200 partial
+{"access_token": "{{deputy=string}}"}
+
 === the user leaves the first tenant
 DELETE /api/v1/users/{{shared1_user}}
-Authorization: Bearer {{shared1}}
+Authorization: Bearer {{deputy}}
 --- 204 empty
 
 === the email then belongs to one tenant only and signs in without the slug
