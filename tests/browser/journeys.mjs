@@ -6,7 +6,7 @@
 // skipped and named. Screenshots of each main screen, desktop 1366x768 and phone 390x844, go to
 // $REMIT_SHOTS. The last line printed is "N passed, N failed, N skipped".
 import { chromium } from 'playwright-core';
-import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, readFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const BASE = process.env.REMIT_BASE;
@@ -351,9 +351,10 @@ test('keyboard: skip link, command palette and visible focus', async ({ page }) 
   expect(outline !== 'none', 'focus is visible');
   await page.keyboard.press('Control+k');
   await page.waitForSelector('.palette input');
-  await page.keyboard.type('custom');
+  await page.keyboard.type('customers');
+  await page.waitForSelector('.palette-list li.active:has-text("Customers")');
   await page.keyboard.press('Enter');
-  await page.waitForURL('**/r/customers');
+  await page.waitForFunction(() => location.pathname === '/r/customers');
   const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
     .filter((el) => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')).length);
   expect(unlabeled === 0, 'every input has a label');
@@ -502,6 +503,71 @@ test('receipts: a payment allocated across two open invoices, oldest first', asy
   expect(rows.length === 2, 'two allocations');
   await shoot(page, 'receipt');
 }, { needs: ['invoices', 'receipts', 'receipt_allocations'] });
+
+// The newest mail to an address with a subject, from the server's mail folder (test mode writes
+// each mail as a file under the data directory), polled while the outbox worker delivers it.
+async function mailTo(email, subject) {
+  const dir = join(WORK, 'data', 'mail');
+  for (let i = 0; i < 50; i++) {
+    if (existsSync(dir)) {
+      const files = readdirSync(dir).sort().reverse();
+      for (const f of files) {
+        const text = readFileSync(join(dir, f), 'utf8');
+        if (text.includes('To: ' + email) && text.includes('Subject: ' + subject)) return text;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Check(`no mail "${subject}" to ${email}`);
+}
+
+test('password reset: the mailed token sets a new password and signs out every session', async ({ page, browser }) => {
+  const who = await signup(page);
+  const ctxB = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce' });
+  const pb = await ctxB.newPage();
+  try {
+    await pb.goto(BASE + '/login');
+    await pb.click('a:has-text("Forgot your password?")');
+    await pb.fill('#a-email', who.email);
+    await pb.click('button[type=submit]');
+    await pb.waitForSelector('.banner-ok:has-text("Check your email")');
+    await shoot(pb, 'password-forgot');
+    const mail = await mailTo(who.email, 'Reset your Remit password');
+    const token = /token: (\S+)/.exec(mail)[1];
+    await pb.goto(`${BASE}/reset-password?token=${encodeURIComponent(token)}`);
+    await pb.fill('#a-password', 'short');
+    await pb.fill('#a-confirm', 'short');
+    await pb.click('button[type=submit]');
+    await pb.waitForSelector('[data-field=password] .field-error');
+    await shoot(pb, 'password-reset');
+    const fresh = 'a-brand-new-pass-' + uniq();
+    await pb.fill('#a-password', fresh);
+    await pb.fill('#a-confirm', fresh);
+    await pb.click('button[type=submit]');
+    await pb.waitForSelector('.banner-ok:has-text("password is changed")');
+    // the old session is gone everywhere
+    await page.goto(BASE + '/r/customers');
+    await page.waitForSelector('#a-email');
+    await signIn(pb, { ...who, password: fresh });
+    expect((await pb.textContent('.org-chip')).includes(who.org), 'signed in with the new password');
+  } finally { await ctxB.close(); }
+});
+
+test('sessions: the settings list where one is signed in and sign out another browser', async ({ page, browser }) => {
+  const who = await signup(page);
+  const ctxB = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce' });
+  const pb = await ctxB.newPage();
+  try {
+    await signIn(pb, who);
+    await page.goto(BASE + '/settings/sessions');
+    await page.waitForFunction(() => document.querySelectorAll('.session-row').length === 2);
+    await shoot(page, 'settings-sessions');
+    await page.click('.session-row button:has-text("Sign out")');
+    await page.waitForFunction(() => document.querySelectorAll('.session-row').length === 1);
+    await pb.goto(BASE + '/r/customers');
+    await pb.waitForSelector('#a-email');
+  } finally { await ctxB.close(); }
+}, { needs: ['auth/sessions'] });
 
 // Fills every required field of a generic form that is still empty, by its kind: the first
 // option of a picker or a select, a date at the start of this month, an amount, a word.

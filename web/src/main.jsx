@@ -9,10 +9,12 @@ import { parseSchema, setModel } from './schema.js';
 import { setSession, useSession } from './session.js';
 import { useLocation, navigate, query } from './router.js';
 import { App } from './app.jsx';
-import { Login, Signup, Forgot, Reset } from './pages/auth.jsx';
+import { Login, Signup, Forgot, Reset, VerifyEmail } from './pages/auth.jsx';
 import { Spinner, Toasts } from './ui.jsx';
 
-const PUBLIC = ['/login', '/signup', '/forgot', '/reset'];
+const PUBLIC = ['/login', '/signup', '/forgot', '/reset', '/reset-password', '/set-password', '/verify-email'];
+// pages a mail links to: shown whether or not someone is signed in on this browser
+const FROM_MAIL = ['/reset-password', '/set-password', '/verify-email'];
 
 async function loadMe() {
   try {
@@ -59,6 +61,9 @@ function Root() {
 
   if (fatal) return <div class="fatal"><h1>Remit cannot reach its server</h1><p>{String(fatal.message || fatal)}</p></div>;
   if (!ready) return <div class="boot"><Spinner label="Loading Remit" /></div>;
+  if (FROM_MAIL.includes(path)) {
+    return <>{path === '/verify-email' ? <VerifyEmail /> : <Reset invite={path === '/set-password'} />}<Toasts /></>;
+  }
   if (!session.user) {
     const page = path === '/signup' ? <Signup onSignedIn={signedIn} /> : path === '/forgot' ? <Forgot />
       : path === '/reset' ? <Reset /> : <Login onSignedIn={signedIn} />;

@@ -1,6 +1,6 @@
 // pages/auth.jsx — sign in, sign up, password reset, and the organisation switcher's sign-in.
 // Sign-in asks for cookies (X-Remit-Cookie: 1): the tokens never reach the page's scripts.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { signIn, publicPost, ApiError } from '../api.js';
 import { navigate, query } from '../router.js';
 import { knownOrgs, forgetOrg } from '../session.js';
@@ -177,7 +177,7 @@ export function Forgot() {
   );
 }
 
-export function Reset() {
+export function Reset({ invite }) {
   const q = query();
   const f = useAuthForm({ token: q.token || '', password: '', confirm: '' });
   const [done, setDone] = useState(false);
@@ -192,9 +192,9 @@ export function Reset() {
     f.setBusy(false);
   };
   return (
-    <AuthShell title="Choose a new password" footer={<Link href="/login">Back to sign in</Link>}>
+    <AuthShell title={invite ? 'Set your password' : 'Choose a new password'} subtitle={invite ? 'You were invited to an organisation on Remit. Choose a password to join.' : null} footer={<Link href="/login">Back to sign in</Link>}>
       {done ? (
-        <div class="banner banner-ok" role="status"><Icon name="check" size={18} /><div><strong>Your password is changed.</strong><div>Other sessions were signed out. <Link href="/login">Sign in</Link> with the new password.</div></div></div>
+        <div class="banner banner-ok" role="status"><Icon name="check" size={18} /><div><strong>{invite ? 'Your password is set.' : 'Your password is changed.'}</strong><div>{invite ? '' : 'Every session was signed out. '}<Link href="/login">Sign in</Link> with the new password.</div></div></div>
       ) : (
         <form onSubmit={submit} noValidate>
           <ErrorBanner error={f.banner} />
@@ -210,3 +210,20 @@ export function Reset() {
 }
 
 export function goHomeAfterAuth() { navigate(query().next && query().next.startsWith('/') ? query().next : '/', { replace: true }); }
+
+export function VerifyEmail() {
+  const q = query();
+  const [state, setState] = useState('working');
+  const [err, setErr] = useState(null);
+  useEffect(() => {
+    if (!q.token) { setState('error'); setErr(new Error('This link has no token: open the link from the mail again')); return; }
+    publicPost('auth/email/verify', { token: q.token }).then(() => setState('ok')).catch((e) => { setErr(e); setState('error'); });
+  }, []);
+  return (
+    <AuthShell title="Confirm your email" footer={<Link href="/">Go to Remit</Link>}>
+      {state === 'working' && <p class="muted">Confirming…</p>}
+      {state === 'ok' && <div class="banner banner-ok" role="status"><Icon name="check" size={18} /><div><strong>Your email is confirmed.</strong></div></div>}
+      {state === 'error' && <ErrorBanner error={err} />}
+    </AuthShell>
+  );
+}

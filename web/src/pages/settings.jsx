@@ -3,7 +3,7 @@
 // permission matrix (GET /api/v1/permissions), API keys (the secret is shown once), subscription.
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api.js';
-import { res, has, humanize } from '../schema.js';
+import { res, has, humanize, endpoint } from '../schema.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
 import { date } from '../format.js';
@@ -147,6 +147,40 @@ function ApiKeys() {
   );
 }
 
+// The caller's sign-in sessions (GET /api/v1/auth/sessions): where they are signed in, the
+// current one marked; any other can be signed out, or all others at once.
+function Sessions() {
+  const [rows, setRows] = useState(null);
+  const [err, setErr] = useState(null);
+  const load = () => request('GET', 'auth/sessions').then((p) => setRows(p.data)).catch((e) => { setErr(e); setRows([]); });
+  useEffect(() => { load(); }, []);
+  const revoke = async (id) => { try { await request('POST', `auth/sessions/${id}/revoke`); toast('Session signed out'); load(); } catch (e) { toast(e.message, 'error'); } };
+  const others = async () => { try { await request('POST', 'auth/sessions/revoke-others'); toast('Other sessions signed out'); load(); } catch (e) { toast(e.message, 'error'); } };
+  const device = (ua) => {
+    if (!ua) return 'Unknown device';
+    const b = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : /curl/.test(ua) ? 'curl' : ua.split(' ')[0];
+    const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS/.test(ua) ? 'macOS' : /Windows/.test(ua) ? 'Windows' : /Linux/.test(ua) ? 'Linux' : '';
+    return [b, os].filter(Boolean).join(' on ');
+  };
+  return (
+    <Card title="Where you are signed in" actions={rows && rows.length > 1 && <Button onClick={others}>Sign out all other sessions</Button>}>
+      <ErrorBanner error={err} />
+      {!rows ? <Spinner /> : (
+        <ul class="sessions">
+          {rows.map((x) => (
+            <li key={x.id} class="session-row">
+              <Icon name={x.current ? 'check' : 'clock'} size={16} />
+              <div class="grow"><strong>{device(x.user_agent)}</strong>{x.current && <Badge value="this browser" tone="green" />}
+                <div class="muted small">{x.ip_address} · signed in {date(x.created_at)} · last active {date(x.last_activity_at)}</div></div>
+              {!x.current && <Button onClick={() => revoke(x.id)}>Sign out</Button>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
 export function Settings({ tab: initial }) {
   const company = firstOf('company_profiles', 'company_profile', 'company_settings');
   const tax = firstOf('tax_settings', 'gst_settings');
@@ -160,6 +194,7 @@ export function Settings({ tab: initial }) {
     has('roles') && { id: 'roles', label: 'Roles' },
     has('api_keys') && { id: 'api_keys', label: 'API keys' },
     has('subscriptions') && { id: 'subscription', label: 'Subscription' },
+    endpoint('auth/sessions') && { id: 'sessions', label: 'Sessions' },
   ].filter(Boolean);
   const tab = tabs.find((t) => t.id === initial) ? initial : 'company';
   return (
@@ -180,6 +215,7 @@ export function Settings({ tab: initial }) {
         {tab === 'users' && <Card title="Users"><ResourceList resource={res('users')} embedded /></Card>}
         {tab === 'roles' && <Roles />}
         {tab === 'api_keys' && <ApiKeys />}
+        {tab === 'sessions' && <Sessions />}
         {tab === 'subscription' && <Card title="Subscription"><ResourceList resource={res('subscriptions')} embedded newHref={false} /></Card>}
       </div>
     </div>
