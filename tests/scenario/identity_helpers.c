@@ -234,14 +234,16 @@ int idt_mail_count(const char *to, const char *topic)
     return n;
 }
 
+/* Waits up to 90 s (returns as soon as the mails are there): the outbox worker polls every
+ * 200 ms, but a sanitizer build on a loaded machine can fall far behind. */
 void idt_wait_mails(const char *to, const char *topic, int want)
 {
-    for (int i = 0; i < 400; i++) {
+    for (int i = 0; i < 1800; i++) {
         if (idt_mail_count(to, topic) >= want)
             return;
         usleep(50000);
     }
-    cr_assert_fail("no %d %s mail(s) to %s within 20 s", want, topic, to);
+    cr_assert_fail("no %d %s mail(s) to %s within 90 s", want, topic, to);
 }
 
 char *idt_mail_token(const char *to, const char *topic, int index)
