@@ -551,7 +551,7 @@ test('password reset: the mailed token sets a new password and signs out every s
     await signIn(pb, { ...who, password: fresh });
     expect((await pb.textContent('.org-chip')).includes(who.org), 'signed in with the new password');
   } finally { await ctxB.close(); }
-});
+}, { needs: ['auth/password/forgot', 'auth/password/reset'] });
 
 test('sessions: the settings list where one is signed in and sign out another browser', async ({ page, browser }) => {
   const who = await signup(page);

@@ -14,6 +14,7 @@ import { BarChart, HBars } from '../charts.jsx';
 import { Badge, Card, Empty, Icon, Link, LinkButton, Spinner, Stat } from '../ui.jsx';
 import { PageHead } from './resource.jsx';
 import { RefCell } from '../table.jsx';
+import { useLabel } from '../labels.js';
 
 const OPEN = ['pending', 'partially_paid', 'overdue', 'sent', 'issued', 'unpaid', 'finalized', 'open'];
 export const invBalance = (i) => i.balance_due ?? i.amount_due ?? i.balance ?? i.outstanding_amount ?? i.total;
@@ -145,7 +146,10 @@ export function Dashboard() {
         try { const p = await request('GET', t2, { query: { limit: 1 } }); c[t2] = p.data.length; } catch { /* ignore */ }
       }
       if (has('customers') && !hasInv) {
-        try { c.customersTotal = (await listAll('customers', res('customers').filters.includes('is_active') ? { is_active: 'true' } : {}, { max: 100000 })).length; } catch { /* ignore */ }
+        try {
+          const n = (await listAll('customers', res('customers').filters.includes('is_active') ? { is_active: 'true' } : {}, { max: 2000 })).length;
+          c.customersTotal = n >= 2000 ? '2,000+' : n;
+        } catch { /* ignore */ }
       }
       setCounts(c);
     })();
@@ -224,18 +228,30 @@ export function Dashboard() {
   );
 }
 
+function pastTense(verb) {
+  const v = String(verb || '').replace(/_/g, ' ');
+  const known = { create: 'created', update: 'updated', delete: 'deleted', issue: 'issued', apply: 'applied', cancel: 'cancelled', bounce: 'bounced', clear: 'cleared', allocate: 'allocated to', release: 'released' };
+  if (known[v]) return known[v];
+  return /e$/.test(v) ? v + 'd' : v + 'ed';
+}
+
+function EntityName({ table, id, fallback }) {
+  const label = useLabel(table, fallback ? null : id);
+  return <Link href={`/r/${table}/${id}`}>{fallback || label || '…'}</Link>;
+}
+
 export function ActivityItem({ a }) {
   const r = res(a.entity_type);
   const v = a.new_values || a.old_values || {};
   const what = r ? r.one.toLowerCase() : humanize(a.entity_type || 'record').toLowerCase();
-  const name = r ? rowLabel(r, v) : '';
-  const verb = { create: 'created', update: 'updated', delete: 'deleted' }[a.action] || humanize(a.action || '').toLowerCase();
+  // the audit row may hold only the changed fields: a name from it, else the row's own label
+  const own = r && Object.keys(v).some((k) => ['name', 'title', 'invoice_number', 'receipt_number', 'credit_note_number', 'first_name', 'email', 'code'].includes(k) && v[k]) ? rowLabel(r, v) : null;
   return (
     <li>
       <span class={'feed-dot dot-' + (a.action || 'x')} />
       <div>
-        <span><strong>{a.user_email || 'System'}</strong> {verb} {what}{' '}
-          {a.entity_id && r && a.action !== 'delete' ? <Link href={`/r/${a.entity_type}/${a.entity_id}`}>{name}</Link> : name}</span>
+        <span><strong>{a.user_email || 'System'}</strong> {pastTense(a.action)} {what}{' '}
+          {a.entity_id && r && r.canList && !r.parent && a.action !== 'delete' ? <EntityName table={a.entity_type} id={a.entity_id} fallback={own} /> : own}</span>
         <div class="muted small">{ago(a.created_at)}</div>
       </div>
     </li>
