@@ -569,6 +569,41 @@ test('sessions: the settings list where one is signed in and sign out another br
   } finally { await ctxB.close(); }
 }, { needs: ['auth/sessions'] });
 
+test('CSV import: a file with a bad row is refused with the row named, then imported without it', async ({ page }) => {
+  await signup(page);
+  await page.goto(BASE + '/r/customers');
+  await page.click('button:has-text("Import")');
+  const csv = 'name,code,email,gst_number\r\nImported One,IMP1,one@imp.example,\r\nBroken Row,IMP2,two@imp.example,27AAPFU0939F1ZX\r\nImported Three,IMP3,three@imp.example,\r\n';
+  await page.setInputFiles('#imp-file', { name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.click('.modal-foot button:has-text("Import")');
+  await page.waitForSelector('[data-testid=import-result]');
+  expect((await page.textContent('[data-testid=import-result]')).includes('0 of 3'), 'nothing is imported from a file with errors');
+  const report = await page.textContent('.modal .dtable');
+  expect(report.includes('gst_number'), 'the bad row is reported with its field: ' + report);
+  await shoot(page, 'import');
+  await page.check('.modal .menu-check:has-text("valid rows") input');
+  await page.click('.modal-foot button:has-text("Import")');
+  await page.waitForFunction(() => document.querySelector('[data-testid=import-result]')?.textContent.includes('2 of 3'));
+  await page.click('.modal-foot button:has-text("Close")');
+  await page.waitForSelector('.dtable >> text=Imported Three');
+}, { needs: ['customers/import'] });
+
+test('service catalog: services as cards by category, and the table view', async ({ page }) => {
+  await signup(page);
+  const cat = await apiIn(page, 'POST', 'service_categories', { name: 'Managed services' });
+  expect(cat.status === 201, 'category: ' + JSON.stringify(cat.body));
+  for (const [name, code, rate] of [['Workstation management', 'WKS', '1200.00'], ['Server monitoring', 'SRV', '4500.00'], ['Backup as a service', 'BAK', '850.00']]) {
+    const r = await apiIn(page, 'POST', 'services', { name, code, default_rate: rate, category_id: cat.body.id, unit_of_measure: 'device', description: `${name}, per device per month` });
+    expect(r.status === 201, 'service: ' + JSON.stringify(r.body));
+  }
+  await page.goto(BASE + '/r/services');
+  await page.waitForSelector('.cat-card:has-text("Server monitoring")');
+  expect((await page.textContent('.cat-title')).includes('Managed services'), 'grouped by category');
+  await shoot(page, 'service-catalog');
+  await page.click('.seg button:has-text("Table")');
+  await page.waitForSelector('.dtable >> text=Backup as a service');
+}, { needs: ['services', 'service_categories'] });
+
 // Fills every required field of a generic form that is still empty, by its kind: the first
 // option of a picker or a select, a date at the start of this month, an amount, a word.
 async function fillRequired(page, scope, values = {}) {

@@ -171,3 +171,24 @@ export function saveBlob(blob, name) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
+
+// Uploads a file as the raw body of a POST, reporting progress (0..1); resolves with
+// {status, body}. XMLHttpRequest because fetch reports no upload progress.
+export function upload(path, file, { query, contentType, onProgress } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1/' + path + qs(query));
+    xhr.withCredentials = true;
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
+    xhr.setRequestHeader('Idempotency-Key', newKey());
+    xhr.setRequestHeader('Content-Type', contentType || file.type || 'application/octet-stream');
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      let body = null;
+      try { body = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch { body = null; }
+      resolve({ status: xhr.status, body });
+    };
+    xhr.onerror = () => reject(new Error('the upload failed: the server could not be reached'));
+    xhr.send(file);
+  });
+}

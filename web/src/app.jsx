@@ -174,7 +174,7 @@ function route(path) {
   if (path === '/audit') return <AuditLog />;
   if (path === '/settings') return <Settings />;
   if ((m = match('/settings/:tab', path))) return <Settings tab={m.tab} />;
-  if ((m = match('/r/:table', path))) return <ListPage table={m.table} />;
+  if ((m = match('/r/:table', path))) return hand.listView(m.table) || <ListPage table={m.table} />;
   if ((m = match('/r/:table/new', path))) return hand.newView(m.table) || <NewPage table={m.table} />;
   if ((m = match('/r/:table/:id', path))) return hand.detailView(m.table, m.id) || <DetailPage key={m.table + m.id} table={m.table} id={m.id} />;
   return <NotFound />;

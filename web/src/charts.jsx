@@ -1,5 +1,6 @@
 // charts.jsx — two small SVG charts (no chart library): vertical bars for revenue by month and
 // horizontal bars for AR aging. Values are exact decimal strings; bar heights are proportions only.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { moneyShort, money, toUnits } from './format.js';
 
 function ratio(v, max) {
@@ -11,12 +12,22 @@ export function BarChart({ data, currency, label }) {
   // data: [{label, value (string)}]
   const units = data.map((d) => toUnits(d.value, 2));
   const max = units.reduce((a, b) => (b > a ? b : a), 0n);
-  const W = 640, H = 220, padL = 52, padB = 28, padT = 10;
+  // drawn at the container's own width, so text is never stretched
+  const ref = useRef(null);
+  const [W, setW] = useState(640);
+  useEffect(() => {
+    const el = ref.current;
+    const ro = new ResizeObserver(() => setW(Math.max(240, el.clientWidth)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const H = 220, padL = 52, padB = 28, padT = 10;
+  const narrow = W < 480;
   const bw = (W - padL) / data.length;
   const ticks = [0, 0.5, 1];
   return (
-    <figure class="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} preserveAspectRatio="none">
+    <figure class="chart" ref={ref}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={label}>
         {ticks.map((t) => {
           const y = padT + (H - padT - padB) * (1 - t);
           const val = max === 0n ? '0' : (max * BigInt(Math.round(t * 100)) / 100n / 100n).toString();
@@ -35,7 +46,7 @@ export function BarChart({ data, currency, label }) {
               <rect x={x} y={H - padB - h} width={bw * 0.64} height={Math.max(h, units[i] > 0n ? 2 : 0)} rx="3" class={i === data.length - 1 ? 'bar bar-current' : 'bar'}>
                 <title>{d.label}: {money(d.value, currency)}</title>
               </rect>
-              <text x={x + bw * 0.32} y={H - 8} class="axis" text-anchor="middle">{d.short || d.label}</text>
+              {(!narrow || (data.length - 1 - i) % 2 === 0) && <text x={x + bw * 0.32} y={H - 8} class="axis" text-anchor="middle">{d.short || d.label}</text>}
             </g>
           );
         })}

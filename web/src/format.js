@@ -111,3 +111,10 @@ export function addDays(iso, n) {
   const t = new Date(Date.UTC(y, m - 1, d + n));
   return t.toISOString().slice(0, 10);
 }
+
+// Rates are decimals ("1000", "33.333"); shown with at least two decimals, never rounded.
+export function atLeast2(d) {
+  if (d === null || d === undefined || d === '') return d;
+  const [i, f = ''] = String(d).split('.');
+  return i + '.' + f.padEnd(2, '0');
+}

@@ -3,7 +3,7 @@
 // table in localStorage: a preference, not a secret), and CSV export of every matching row with
 // progress. On a phone the rows become cards (CSS), each cell labelled.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { request, listAll, saveBlob } from './api.js';
+import { request, listAll, saveBlob, upload } from './api.js';
 import { rowLabel, titleField, humanize } from './schema.js';
 import { rememberLabel, useLabel } from './labels.js';
 import { money, date, dateTime } from './format.js';
@@ -117,6 +117,7 @@ export function ResourceList({ resource: r, parentId, fixed = {}, inUrl = false,
   const [error, setError] = useState(null);
   const [showFilters, setShowFilters] = useState(init.filters.length > 0);
   const [exporting, setExporting] = useState(null);
+  const [importing, setImporting] = useState(false);
   const path = r.parent ? r.path.replace('{parent_id}', parentId) : r.path;
   const fixedKey = JSON.stringify(fixed);
 
@@ -200,6 +201,7 @@ export function ResourceList({ resource: r, parentId, fixed = {}, inUrl = false,
           <button type="button" class="menu-item" data-close onClick={() => saveCols(defaultColumns(r, Object.keys(fixed)))}>Reset to default</button>
         </Menu>
         <Button icon="download" onClick={exportCsv}>Export</Button>
+        {!parentId && r.collectionActions.find((a) => a.verb === 'import' && a.method === 'POST') && <Button icon="upload" onClick={() => setImporting(true)}>Import</Button>}
         {actions}
         {r.canCreate && newHref !== false && <LinkButton kind="primary" icon="plus" href={newHref || `/r/${r.name}/new${parentId ? '?parent=' + parentId : ''}`}>New {r.one.toLowerCase()}</LinkButton>}
       </div>}
@@ -258,6 +260,7 @@ export function ResourceList({ resource: r, parentId, fixed = {}, inUrl = false,
           <Button disabled={!page.next_cursor || loading} onClick={next}>Next <Icon name="chevronRight" size={14} /></Button>
         </nav>
       )}
+      {importing && <ImportDialog r={r} onClose={() => setImporting(false)} onImported={() => load(null)} />}
       {exporting && (
         <Modal title={`Export ${r.label.toLowerCase()}`} onClose={exporting.done ? () => setExporting(null) : undefined}
           footer={exporting.done && <Button kind="primary" onClick={() => setExporting(null)}>Done</Button>}>
@@ -314,5 +317,56 @@ function FilterBar({ r, fields, filters, onChange }) {
         <Button kind="primary" type="submit">Apply</Button>
       </div>
     </form>
+  );
+}
+
+// CSV import (a table's POST /<table>/import): the file is checked row by row by the server with
+// the same rules as the API; nothing is imported from a file with errors unless asked to skip them.
+function ImportDialog({ r, onClose, onImported }) {
+  const [file, setFile] = useState(null);
+  const [skip, setSkip] = useState(false);
+  const [dry, setDry] = useState(false);
+  const [progress, setProgress] = useState(null);
+  const [result, setResult] = useState(null);
+  const [err, setErr] = useState(null);
+  const go = async () => {
+    if (!file) { setErr(new Error('Choose a CSV file first')); return; }
+    setErr(null); setResult(null); setProgress(0);
+    try {
+      const q = {};
+      if (skip) q.skip_errors = 'true';
+      if (dry) q.dry_run = 'true';
+      const out = await upload(`${r.name}/import`, file, { query: q, contentType: 'text/csv', onProgress: setProgress });
+      if (out.status >= 400 && !(out.body && 'rows' in out.body)) setErr(new Error(out.body?.error?.message || `the import failed (${out.status})`));
+      else { setResult(out.body); if (out.body.imported > 0) onImported(); }
+    } catch (e) { setErr(e); }
+    setProgress(null);
+  };
+  return (
+    <Modal title={`Import ${r.label.toLowerCase()} from CSV`} wide onClose={onClose}
+      footer={<><Button onClick={onClose}>{result ? 'Close' : 'Cancel'}</Button><Button kind="primary" icon="upload" busy={progress !== null} onClick={go}>{dry ? 'Check the file' : 'Import'}</Button></>}>
+      <p class="muted">The first row names the columns, with the field names of {r.label.toLowerCase()} (as in the CSV export). Each row is checked like the form.</p>
+      <div class="field"><label for="imp-file">CSV file</label><input id="imp-file" type="file" accept=".csv,text/csv" onChange={(e) => { setFile(e.target.files[0] || null); setResult(null); }} /></div>
+      <label class="menu-check"><input type="checkbox" checked={skip} onChange={(e) => setSkip(e.target.checked)} /> Import the valid rows even if some rows have errors</label>
+      <label class="menu-check"><input type="checkbox" checked={dry} onChange={(e) => setDry(e.target.checked)} /> Only check the file (import nothing)</label>
+      {progress !== null && <Progress value={Math.round(progress * 100)} max={100} label={progress < 1 ? `Uploading… ${Math.round(progress * 100)}%` : 'Checking and importing rows…'} />}
+      <ErrorBanner error={err} />
+      {result && (
+        <div class={'banner ' + (result.rejected && !result.imported ? 'banner-error' : 'banner-ok')} role="status" data-testid="import-result">
+          <Icon name={result.rejected && !result.imported ? 'alert' : 'check'} size={18} />
+          <div>
+            <strong>{result.dry_run ? `${result.would_import ?? 0} of ${result.rows} rows would be imported` : `${result.imported} of ${result.rows} rows imported`}{result.rejected ? `, ${result.rejected} with errors` : ''}.</strong>
+            {result.error && <div>Nothing was imported. Fix the rows below and import again, or tick “Import the valid rows”.</div>}
+          </div>
+        </div>
+      )}
+      {result && result.errors && result.errors.length > 0 && (
+        <div class="table-wrap">
+          <table class="dtable"><thead><tr><th scope="col">Row</th><th scope="col">Field</th><th scope="col">Problem</th></tr></thead>
+            <tbody>{result.errors.slice(0, 200).map((e, i) => <tr key={i}><td data-label="Row">{e.row}</td><td data-label="Field">{e.field}</td><td data-label="Problem">{e.message}</td></tr>)}</tbody>
+          </table>
+        </div>
+      )}
+    </Modal>
   );
 }

@@ -8,6 +8,7 @@ import { InvoiceEditor, InvoiceView } from './invoice.jsx';
 import { ReceiptNew, ReceiptView } from './receipt.jsx';
 import { BillRun } from './billrun.jsx';
 import { Approvals } from './approvals.jsx';
+import { CatalogPage } from './catalog.jsx';
 
 export const hand = {
   routes: [
@@ -17,6 +18,7 @@ export const hand = {
     ['/approvals', () => h(Approvals, {})],
   ],
   listHref: (t) => '/r/' + t,
+  listView: (t) => (t === 'services' || t === 'billing_plans' ? h(CatalogPage, { table: t, key: t }) : null),
   newHref: (t) => (t === 'invoices' && has('invoices') ? '/invoices/new' : '/r/' + t + '/new'),
   newView: (t) => {
     if (t === 'invoices') return h(InvoiceEditor, {});

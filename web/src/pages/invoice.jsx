@@ -14,14 +14,12 @@ import { request, download, ApiError } from '../api.js';
 import { res, has, hasAction, humanize } from '../schema.js';
 import { rememberLabel, useLabel } from '../labels.js';
 import { navigate, query } from '../router.js';
-import { money, date, today, dateTime, toUnits, fromUnits } from '../format.js';
+import { money, date, today, dateTime, toUnits, fromUnits, atLeast2 } from '../format.js';
 import { FormField, RefPicker } from '../form.jsx';
 import { ResourceList, RefCell } from '../table.jsx';
 import { Badge, Button, Card, Empty, ErrorBanner, Icon, Link, LinkButton, Modal, Spinner, toast } from '../ui.jsx';
 import { PageHead, NotFound, PdfPreview } from './resource.jsx';
 
-// Rates are decimals ("1000", "33.333"); shown with at least two decimals, never rounded.
-const atLeast2 = (d) => { if (d == null) return d; const [i, f = ''] = String(d).split('.'); return i + '.' + f.padEnd(2, '0'); };
 const LINE_KEYS = ['service_id', 'description', 'quantity', 'rate', 'tax_rate'];
 const HEAD_KEYS = ['invoice_date', 'due_date', 'reference_number', 'currency', 'place_of_supply'];
 const emptyLine = () => ({ key: Math.random(), description: '', quantity: '1', rate: '', tax_rate: '', service_id: null });
