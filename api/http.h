@@ -52,6 +52,10 @@ json_t *req_json_or_reply(Request *r);
 void reply_header(Request *r, const char *name, const char *value);
 /* Takes ownership of j. */
 void reply_json(Request *r, int status, json_t *j);
+/* A JSON body written straight into the response buffer (no json_t): begin empties and returns
+ * it, the handler appends, end sends it with status, or a 503 when the buffer failed. */
+Buf *reply_json_begin(Request *r);
+void reply_json_end(Request *r, int status);
 void reply_text(Request *r, int status, const char *ctype, const char *text);
 void reply_bytes(Request *r, int status, const char *ctype, const void *data, size_t len);
 /* {"error": {"code", "message", "field"?, "detail"?, "hint"?}} with the code's HTTP status. */

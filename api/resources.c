@@ -41,13 +41,12 @@ static void etag(Request *r, const Row *row)
 
 static void reply_row(Request *r, int status, const Row *row)
 {
-    json_t *o = codec_to_json(&r->ctx, row);
-    if (!o) {
+    if (codec_write_json(&r->ctx, row, reply_json_begin(r)) < 0) {
         reply_errorf(r, ERR_UNAVAILABLE, NULL, "out of memory");
         return;
     }
     etag(r, row);
-    reply_json(r, status, o);
+    reply_json_end(r, status);
 }
 
 /* If-Match: "3", 3, W/"3" or *; absent = -1 (no precondition). */
@@ -87,6 +86,17 @@ static int on_arg(Request *r, const char *k, const char *v, void *arg)
     return list_query_arg(&r->ctx, la->q, la->t, k, v, la->e);
 }
 
+typedef struct ListOut { Buf *b; int rows; } ListOut;
+
+/* Appends one row of a list to the response, comma-separated. */
+static int write_row(Ctx *ctx, const Row *row, void *arg)
+{
+    ListOut *lo = arg;
+    if (lo->rows++)
+        buf_putc(lo->b, ',');
+    return codec_write_json(ctx, row, lo->b);
+}
+
 static void list(Request *r, const Table *t, const char *parent_id)
 {
     Error e;
@@ -105,16 +115,25 @@ static void list(Request *r, const Table *t, const char *parent_id)
             return;
         }
     }
-    json_t *data = NULL;
+    /* {"data": [...], "next_cursor": "..." | null}, rows written as they are read */
     const char *next = NULL;
-    if (crud_list(&r->ctx, t, &q, &data, &next, &e) < 0) {
+    Buf *b = reply_json_begin(r);
+    ListOut lo = {b, 0};
+    buf_puts(b, "{\"data\":[");
+    err_clear(&e);
+    if (crud_list_rows(&r->ctx, t, &q, write_row, &lo, &next, &e) < 0) {
+        if (e.code == ERR_OK)
+            err_set(&e, ERR_UNAVAILABLE, NULL, "out of memory");
         reply_error(r, &e);
         return;
     }
-    json_t *o = json_object();
-    json_object_set_new(o, "data", data);
-    json_object_set_new(o, "next_cursor", next ? json_string(next) : json_null());
-    reply_json(r, 200, o);
+    buf_puts(b, "],\"next_cursor\":");
+    if (next)
+        buf_json_str(b, next, strlen(next));
+    else
+        buf_puts(b, "null");
+    buf_putc(b, '}');
+    reply_json_end(r, 200);
 }
 
 static void create(Request *r, const Table *t, const char *parent_id)

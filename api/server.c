@@ -93,6 +93,24 @@ void reply_json(Request *r, int status, json_t *j)
     free(s);
 }
 
+Buf *reply_json_begin(Request *r)
+{
+    buf_reset(&r->out);
+    return &r->out;
+}
+
+void reply_json_end(Request *r, int status)
+{
+    if (r->out.failed) {
+        reply_text(r, 503, "application/json",
+                   "{\"error\":{\"code\":\"unavailable\",\"message\":\"out of memory\"}}");
+        return;
+    }
+    r->status = status;
+    r->content_type = "application/json";
+    r->replied = true;
+}
+
 void reply_error(Request *r, const Error *e)
 {
     ErrCode code = e->code == ERR_OK ? ERR_INTERNAL : e->code;

@@ -25,7 +25,8 @@ void arena_init(Arena *a, size_t cap)
     a->cap = cap ? cap : DEFAULT_CAP;
 }
 
-void *arena_alloc(Arena *a, size_t n)
+/* n bytes, 16-byte aligned, not zeroed (arena_alloc zeroes; strndup overwrites them anyway). */
+static void *bump(Arena *a, size_t n)
 {
     if (a->cap == 0)
         a->cap = DEFAULT_CAP;
@@ -57,9 +58,16 @@ void *arena_alloc(Arena *a, size_t n)
     void *p = b->data + b->off;
     b->off += need;
     a->used += need;
-    memset(p, 0, n);
     return p;
 #endif
+}
+
+void *arena_alloc(Arena *a, size_t n)
+{
+    void *p = bump(a, n);
+    if (p)
+        memset(p, 0, n);
+    return p;
 }
 
 void *arena_realloc(Arena *a, void *p, size_t old, size_t n)
@@ -74,7 +82,7 @@ void *arena_realloc(Arena *a, void *p, size_t old, size_t n)
 
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = bump(a, n + 1);
     if (p) {
         memcpy(p, s, n);
         p[n] = '\0';

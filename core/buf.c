@@ -1,9 +1,11 @@
 /* core/buf.c — capped growable buffers; see buf.h.
- * Exports buf_init, buf_append, buf_puts, buf_putc, buf_printf, buf_vprintf,
- * buf_json_str, buf_cstr, buf_reset, buf_free, buf_steal.
+ * Exports buf_init, buf_append_slow (buf_append, buf_puts and buf_putc are inline
+ * in buf.h), buf_printf, buf_vprintf, buf_json_str, buf_cstr, buf_reset,
+ * buf_free, buf_steal.
  */
 #include "buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +46,7 @@ static bool reserve(Buf *b, size_t extra)
     return true;
 }
 
-bool buf_append(Buf *b, const void *p, size_t n)
+bool buf_append_slow(Buf *b, const void *p, size_t n)
 {
     if (!reserve(b, n))
         return false;
@@ -55,25 +57,29 @@ bool buf_append(Buf *b, const void *p, size_t n)
     return true;
 }
 
-bool buf_puts(Buf *b, const char *s)
-{
-    return buf_append(b, s, strlen(s));
-}
-
-bool buf_putc(Buf *b, char c)
-{
-    return buf_append(b, &c, 1);
-}
-
+/* One formatting pass when the text fits in the room left (the usual case), two otherwise. */
 bool buf_vprintf(Buf *b, const char *fmt, va_list ap)
 {
+    if (b->failed)
+        return false;
+    size_t room = b->data ? b->cap - b->len : 0;
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
     va_end(ap2);
-    if (n < 0 || !reserve(b, (size_t)n))
+    if (n < 0) {
+        if (room)
+            b->data[b->len] = '\0';
         return false;
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
+    if ((size_t)n >= room) {
+        if (!reserve(b, (size_t)n)) {
+            if (room)
+                b->data[b->len] = '\0';
+            return false;
+        }
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
     return true;
 }
@@ -87,21 +93,71 @@ bool buf_printf(Buf *b, const char *fmt, ...)
     return ok;
 }
 
+/* Bytes that a JSON string must escape: control characters, '"' and '\\'. */
+static const unsigned char must_escape[256] = {
+    [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
+/* Whether any of the 8 bytes of w must be escaped: a byte below 0x20, or one equal to '"' or
+ * '\\' ("hasless" and "haszero" of Bit Twiddling Hacks; exact for "any", bytes >= 0x80 never
+ * match). */
+static bool word_must_escape(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t below_space = (w - ones * 0x20) & ~w;
+    uint64_t is_quote = (quote - ones) & ~quote;
+    uint64_t is_backslash = (backslash - ones) & ~backslash;
+    return ((below_space | is_quote | is_backslash) & highs) != 0;
+}
+
+/* The length of the prefix of s that needs no escape: 8 bytes at a time, then byte by byte. */
+static size_t clean_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (word_must_escape(w))
+            break;
+    }
+    while (i < n && !must_escape[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
+/* The escapes are jansson's (json_dumps), so text written here and text jansson writes are
+ * byte-identical: the API's direct JSON writers (model/codec.c) rely on it. Most strings need
+ * no escape at all: they are found by one scan and copied whole. */
 bool buf_json_str(Buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
+    static const char hex[] = "0123456789ABCDEF";
+    size_t clean = clean_prefix(s, n);
+    if (clean == n) {
+        if (n + 2 < n || !reserve(b, n + 2))
+            return false;
+        char *p = b->data + b->len;
+        p[0] = '"';
+        memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        p[n + 2] = '\0';
+        b->len += n + 2;
+        return true;
+    }
     if (!buf_putc(b, '"'))
         return false;
     size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = clean; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (!must_escape[c])
             continue;
         buf_append(b, s + start, i - start);
         start = i + 1;
         switch (c) {
         case '"': buf_append(b, "\\\"", 2); break;
         case '\\': buf_append(b, "\\\\", 2); break;
+        case '\b': buf_append(b, "\\b", 2); break;
+        case '\f': buf_append(b, "\\f", 2); break;
         case '\n': buf_append(b, "\\n", 2); break;
         case '\r': buf_append(b, "\\r", 2); break;
         case '\t': buf_append(b, "\\t", 2); break;

@@ -362,6 +362,25 @@ int ts_format(char *buf, size_t cap, Timestamp t)
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);
+    if (y >= 0 && y <= 9999 && cap >= 28) {   /* the usual case, without snprintf (once a request) */
+        int sec = (int)(us / TS_PER_SECOND);
+        put_digits(buf, (int)y, 4);
+        buf[4] = '-';
+        put_digits(buf + 5, m, 2);
+        buf[7] = '-';
+        put_digits(buf + 8, d, 2);
+        buf[10] = 'T';
+        put_digits(buf + 11, sec / 3600, 2);
+        buf[13] = ':';
+        put_digits(buf + 14, sec / 60 % 60, 2);
+        buf[16] = ':';
+        put_digits(buf + 17, sec % 60, 2);
+        buf[19] = '.';
+        put_digits(buf + 20, (int)(us % TS_PER_SECOND), 6);
+        buf[26] = 'Z';
+        buf[27] = '\0';
+        return 27;
+    }
     int n = snprintf(buf, cap, "%04lld-%02d-%02dT%02d:%02d:%02d.%06dZ", (long long)y, m, d,
                      (int)(us / (3600 * TS_PER_SECOND)), (int)(us / (60 * TS_PER_SECOND) % 60),
                      (int)(us / TS_PER_SECOND % 60), (int)(us % TS_PER_SECOND));

@@ -32,6 +32,9 @@
 #include "domain/domain.h"
 
 static unsigned char secret_key[32];
+/* HMAC-SHA256 state with the secret key already absorbed (its inner and outer pads): each
+ * token's MAC starts from a copy, which saves two of its five SHA-256 blocks per request. */
+static crypto_auth_hmacsha256_state keyed_mac;
 static bool fast;
 static char dummy_hash[crypto_pwhash_STRBYTES];
 
@@ -40,6 +43,7 @@ enum { TOKEN_VER = 1, PAYLOAD = 1 + 16 + 16 + 16 + 8, MAC = 32 };
 void auth_init(const unsigned char secret[32], bool fast_hash)
 {
     memcpy(secret_key, secret, 32);
+    crypto_auth_hmacsha256_init(&keyed_mac, secret_key, 32);
     fast = fast_hash;
     Error e;
     auth_hash_password(dummy_hash, "remit-dummy-password-for-timing", &e);
@@ -70,6 +74,15 @@ static int fail_login(Error *err)
     return rc;
 }
 
+/* HMAC-SHA256(secret_key, data): the same value as id_hmac_sha256 with secret_key. */
+static void token_mac(unsigned char out[32], const unsigned char *data, size_t len)
+{
+    crypto_auth_hmacsha256_state st = keyed_mac;
+    crypto_auth_hmacsha256_update(&st, data, len);
+    crypto_auth_hmacsha256_final(&st, out);
+    sodium_memzero(&st, sizeof st);
+}
+
 static void put_u64(unsigned char *p, uint64_t v)
 {
     for (int i = 0; i < 8; i++)
@@ -97,7 +110,7 @@ static void make_access(char *out, size_t cap, const char *tenant, const char *s
     uuid_parse(&u, user, strlen(user));
     memcpy(buf + 33, u.b, 16);
     put_u64(buf + 49, (uint64_t)exp_s);
-    id_hmac_sha256(buf + PAYLOAD, secret_key, buf, PAYLOAD);
+    token_mac(buf + PAYLOAD, buf, PAYLOAD);
     memcpy(out, "rat_", 4);
     id_b64url_encode(out + 4, cap - 4, buf, sizeof buf);
 }
@@ -123,7 +136,7 @@ int auth_decode_access(const char *token, Ctx *ctx, char session_id[40], Error *
     if (n != PAYLOAD + MAC || buf[0] != TOKEN_VER)
         return err_set(err, ERR_UNAUTHENTICATED, NULL, "invalid access token");
     unsigned char mac[MAC];
-    id_hmac_sha256(mac, secret_key, buf, PAYLOAD);
+    token_mac(mac, buf, PAYLOAD);
     if (!id_equal_ct(mac, buf + PAYLOAD, MAC))
         return err_set(err, ERR_UNAUTHENTICATED, NULL, "invalid access token");
     if ((int64_t)get_u64(buf + 49) * 1000000 < clock_now())

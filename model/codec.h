@@ -4,6 +4,7 @@
 #ifndef REMIT_MODEL_CODEC_H
 #define REMIT_MODEL_CODEC_H
 
+#include "core/buf.h"
 #include "model/registry.h"
 
 /* Decodes a JSON object into row (already row_init'ed, or holding the old values for an update).
@@ -20,6 +21,11 @@ int codec_field_from_text(Ctx *ctx, const Table *t, int col, const char *s, cons
                           Error *err);
 /* A row as a JSON object (secret and internal fields left out), decorated by the table's hook. */
 json_t *codec_to_json(Ctx *ctx, const Row *row);
+/* Appends the row's JSON object to out: byte for byte what json_dumps(codec_to_json(row),
+ * JSON_COMPACT) gives, but written directly, without a json_t per value (the GET and list
+ * paths). A table with a decorate hook goes through codec_to_json. ERR_UNAVAILABLE when out
+ * hits its cap or memory runs out. */
+int codec_write_json(Ctx *ctx, const Row *row, Buf *out);
 /* One field's value as JSON. */
 json_t *codec_value_json(Ctx *ctx, const Row *row, int col);
 /* The currency code in force for a money column of a row. */

@@ -392,7 +392,7 @@ int crud_list_rows(Ctx *ctx, const Table *t, const ListQuery *q, int (*fn)(Ctx *
     Sql s;
     sql_init(&s, t);
     *next_cursor = NULL;
-    buf_printf(&s.b, "SELECT %s FROM %s", t->select_list, t->name);
+    buf_puts(&s.b, t->sql_select);
     where_base(&s, t);
     int rc = 0;
     if (q->parent_id && t->parent_col >= 0) {
@@ -489,7 +489,7 @@ int crud_get(Ctx *ctx, const Table *t, const char *id, bool for_update, Row *out
         return not_found(err, t);
     Sql s;
     sql_init(&s, t);
-    buf_printf(&s.b, "SELECT %s FROM %s", t->select_list, t->name);
+    buf_puts(&s.b, t->sql_select);
     where_base(&s, t);
     buf_puts(&s.b, " AND id = ");
     param(&s, val_text(id));

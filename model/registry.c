@@ -154,6 +154,12 @@ static int compile(Table *t, const Resource *res, Error *err)
         return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
     }
     t->select_list = buf_steal(&b, NULL);
+    buf_printf(&b, "SELECT %s FROM %s", t->select_list, t->name);
+    if (b.failed) {
+        buf_free(&b);
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    }
+    t->sql_select = buf_steal(&b, NULL);
     return 0;
 }
 
@@ -272,6 +278,7 @@ void registry_free(void)
         free(tables[i].refs);
         free(tables[i].currency_col);
         free(tables[i].select_list);
+        free(tables[i].sql_select);
     }
     free(tables);
     tables = NULL;

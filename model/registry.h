@@ -195,6 +195,7 @@ struct Table {
     const Table *parent;
     int parent_col;
     char *select_list;           /* "id, name, ..." */
+    char *sql_select;            /* "SELECT <select_list> FROM <name>", built once */
     const Hooks *hooks;
     const Action *actions[16];
     int nactions;

@@ -19,7 +19,7 @@ BUILD="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-de
        fonts-dejavu-core ca-certificates nodejs npm"
 TEST="libcriterion-dev postgresql postgresql-client bc poppler-utils chromium libxml2-utils
       libsaxonhe-java default-jre-headless valgrind"
-BENCH="wrk nginx-light sqlite3 hyperfine"
+BENCH="wrk nginx-light sqlite3 hyperfine curl iproute2"
 
 case ${1:-build} in
     build) wanted=$BUILD ;;

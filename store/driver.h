@@ -17,6 +17,8 @@ typedef struct CachedStmt {
     char *sql;
     void *stmt;
     uint64_t hash;
+    size_t len;
+    bool tenant_filtered;     /* passed the tenant-filter check (store.c), tested once */
 } CachedStmt;
 
 typedef struct Driver {
@@ -44,6 +46,7 @@ typedef struct Driver {
 struct Conn {
     Store *store;
     void *db;                 /* sqlite3* or PGconn* */
+    void *drv;                /* the driver's own per-connection state, or NULL */
     CachedStmt cache[STMT_CACHE_SLOTS];
     int ncached;
     unsigned stmt_seq;        /* postgres statement names */

@@ -7,6 +7,12 @@
  * thread at a time). PostgreSQL-style $N placeholders are rewritten to ?N at
  * prepare time, so $N may repeat and appear in any order.
  *
+ * Transaction control (BEGIN, BEGIN IMMEDIATE, COMMIT, ROLLBACK) runs from
+ * statements prepared once per connection, not through sqlite3_exec, which
+ * would parse them again for every request. SQLite's memory statistics are
+ * switched off before the first connection opens: they take a process-wide
+ * mutex on every allocation, which the request threads then queue on.
+ *
  * Concurrency notes: one writer per process through the Store's writer mutex
  * (store.c) plus BEGIN IMMEDIATE, so a write transaction never fails to upgrade
  * its lock half-way; another process (the CLI) waits on busy_timeout.
@@ -17,6 +23,16 @@
 #include <string.h>
 
 #include "store/driver.h"
+
+#include <pthread.h>
+
+enum { TX_BEGIN, TX_BEGIN_WRITE, TX_COMMIT, TX_ROLLBACK, TX_N };
+static const char *const tx_sql[TX_N] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+
+/* Per connection (Conn.drv): the prepared transaction statements. */
+typedef struct SqlConn {
+    sqlite3_stmt *tx[TX_N];
+} SqlConn;
 
 typedef struct SqlRows {
     sqlite3_stmt *st;
@@ -63,8 +79,19 @@ static int run_simple(Conn *c, const char *sql, Error *err)
     return 0;
 }
 
+static void sq_disconnect(Conn *c);
+
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+static void configure(void)
+{
+    /* Only possible before SQLite initialises; if something already did, statistics stay on. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_connect(Conn *c, const char *path, Error *err)
 {
+    pthread_once(&config_once, configure);
     sqlite3 *db = NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
@@ -78,18 +105,41 @@ static int sq_connect(Conn *c, const char *path, Error *err)
     sqlite3_extended_result_codes(db, 1);
     int rc = run_simple(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
                            " PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;", err);
-    if (rc < 0) {
-        sqlite3_close(db);
-        c->db = NULL;
-    }
+    SqlConn *sc = rc == 0 ? calloc(1, sizeof *sc) : NULL;
+    if (rc == 0 && !sc)
+        rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    for (int i = 0; rc == 0 && i < TX_N; i++)
+        if (sqlite3_prepare_v3(db, tx_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &sc->tx[i], NULL) != SQLITE_OK)
+            rc = fail(c, err, "prepare");
+    c->drv = sc;
+    if (rc < 0)
+        sq_disconnect(c);
     return rc;
 }
 
 static void sq_disconnect(Conn *c)
 {
+    SqlConn *sc = c->drv;
+    if (sc) {
+        for (int i = 0; i < TX_N; i++)
+            sqlite3_finalize(sc->tx[i]);
+        free(sc);
+    }
+    c->drv = NULL;
     if (c->db)
         sqlite3_close_v2(c->db);
     c->db = NULL;
+}
+
+/* Runs one of the prepared transaction statements. */
+static int tx(Conn *c, int which, Error *err)
+{
+    SqlConn *sc = c->drv;
+    sqlite3_stmt *st = sc->tx[which];
+    int rc = sqlite3_step(st);
+    int out = rc == SQLITE_DONE ? 0 : fail(c, err, tx_sql[which]);
+    sqlite3_reset(st);
+    return out;
 }
 
 /* $12 -> ?12, outside string literals. */
@@ -231,18 +281,18 @@ static int sq_exec_script(Conn *c, const char *sql, Error *err)
 
 static int sq_begin(Conn *c, const char *tenant, bool write, Error *err)
 {
-    return run_simple(c, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    return tx(c, write ? TX_BEGIN_WRITE : TX_BEGIN, err);
 }
 
 static int sq_commit(Conn *c, Error *err)
 {
-    return run_simple(c, "COMMIT", err);
+    return tx(c, TX_COMMIT, err);
 }
 
 static void sq_rollback(Conn *c)
 {
     if (!sqlite3_get_autocommit(c->db))
-        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        tx(c, TX_ROLLBACK, NULL);
 }
 
 static int exists(Conn *c, const char *type, const char *name, bool *out, Error *err)

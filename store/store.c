@@ -263,48 +263,22 @@ void store_rollback(Conn *c)
 bool store_in_tx(const Conn *c) { return c->in_tx; }
 bool store_tx_is_write(const Conn *c) { return c->tx_write; }
 
-static uint64_t fnv1a(const char *s)
+/* A statement's cache key: 8 bytes at a time (statements run to a kilobyte and more, and
+ * each one is hashed on every run), then the tail, then a final mix. */
+static uint64_t sql_hash(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
     }
-    return h;
-}
-
-static int get_stmt(Conn *c, const char *sql, void **out, Error *err)
-{
-    uint64_t h = fnv1a(sql);
-    unsigned i = (unsigned)(h % STMT_CACHE_SLOTS);
-    for (unsigned probe = 0; probe < STMT_CACHE_SLOTS; probe++, i = (i + 1) % STMT_CACHE_SLOTS) {
-        CachedStmt *e = &c->cache[i];
-        if (!e->sql)
-            break;
-        if (e->hash == h && strcmp(e->sql, sql) == 0) {
-            *out = e->stmt;
-            return 0;
-        }
-    }
-    if (c->ncached >= STMT_CACHE_SLOTS * 3 / 4)
-        cache_clear(c);   /* rare: dynamic SQL with many shapes; start over */
-    void *stmt = NULL;
-    int rc = c->store->drv->prepare(c, sql, &stmt, err);
-    if (rc < 0)
-        return rc;
-    i = (unsigned)(h % STMT_CACHE_SLOTS);
-    while (c->cache[i].sql)
-        i = (i + 1) % STMT_CACHE_SLOTS;
-    c->cache[i].sql = strdup(sql);
-    if (!c->cache[i].sql) {
-        c->store->drv->finalize(c, stmt);
-        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    }
-    c->cache[i].stmt = stmt;
-    c->cache[i].hash = h;
-    c->ncached++;
-    *out = stmt;
-    return 0;
+    uint64_t tail = 0;
+    memcpy(&tail, s + i, n - i);
+    h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 29);
 }
 
 static bool ident_char(char c)
@@ -334,6 +308,58 @@ static bool tenant_filtered(const char *sql)
            has_token(sql, "VALUES ($1");
 }
 
+static int refuse_unfiltered(const char *sql, Error *err)
+{
+    log_printf(LOG_ERROR, NULL, "statement without tenant filter refused: %.200s", sql);
+    return err_set(err, ERR_INTERNAL, NULL, "statement without tenant filter refused");
+}
+
+/* The connection's prepared statement for sql, preparing it on first use. A tenant statement
+ * (global false) must pass the tenant-filter check, which runs once per cached statement. */
+static int get_stmt(Conn *c, const char *sql, bool global, CachedStmt **out, Error *err)
+{
+    size_t n = strlen(sql);
+    uint64_t h = sql_hash(sql, n);
+    unsigned i = (unsigned)(h % STMT_CACHE_SLOTS);
+    for (unsigned probe = 0; probe < STMT_CACHE_SLOTS; probe++, i = (i + 1) % STMT_CACHE_SLOTS) {
+        CachedStmt *e = &c->cache[i];
+        if (!e->sql)
+            break;
+        if (e->hash == h && e->len == n && memcmp(e->sql, sql, n) == 0) {
+            if (!global && !e->tenant_filtered)
+                return refuse_unfiltered(sql, err);
+            *out = e;
+            return 0;
+        }
+    }
+    bool filtered = tenant_filtered(sql);
+    if (!global && !filtered)
+        return refuse_unfiltered(sql, err);
+    if (c->ncached >= STMT_CACHE_SLOTS * 3 / 4)
+        cache_clear(c);   /* rare: dynamic SQL with many shapes; start over */
+    void *stmt = NULL;
+    int rc = c->store->drv->prepare(c, sql, &stmt, err);
+    if (rc < 0)
+        return rc;
+    i = (unsigned)(h % STMT_CACHE_SLOTS);
+    while (c->cache[i].sql)
+        i = (i + 1) % STMT_CACHE_SLOTS;
+    CachedStmt *e = &c->cache[i];
+    e->sql = malloc(n + 1);
+    if (!e->sql) {
+        c->store->drv->finalize(c, stmt);
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    }
+    memcpy(e->sql, sql, n + 1);
+    e->stmt = stmt;
+    e->hash = h;
+    e->len = n;
+    e->tenant_filtered = filtered;
+    c->ncached++;
+    *out = e;
+    return 0;
+}
+
 static int run(Conn *c, Rows *out, const char *sql, const Value *params, int n, bool global, Error *err)
 {
     memset(out, 0, sizeof *out);
@@ -348,15 +374,17 @@ static int run(Conn *c, Rows *out, const char *sql, const Value *params, int n, 
     Value stackp[24];
     Value *p = (Value *)params;
     int np = n;
+    if (!global && !c->tenant_tx) {
+        log_printf(LOG_ERROR, NULL, "tenant statement outside a tenant transaction: %.200s", sql);
+        return err_set(err, ERR_INTERNAL, NULL, "statement needs a tenant");
+    }
+    CachedStmt *cs = NULL;
+    int rc = get_stmt(c, sql, global, &cs, err);
+    if (rc < 0) {
+        __atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
+        return rc;
+    }
     if (!global) {
-        if (!c->tenant_tx) {
-            log_printf(LOG_ERROR, NULL, "tenant statement outside a tenant transaction: %.200s", sql);
-            return err_set(err, ERR_INTERNAL, NULL, "statement needs a tenant");
-        }
-        if (!tenant_filtered(sql)) {
-            log_printf(LOG_ERROR, NULL, "statement without tenant filter refused: %.200s", sql);
-            return err_set(err, ERR_INTERNAL, NULL, "statement without tenant filter refused");
-        }
         np = n + 1;
         p = np <= 24 ? stackp : malloc(sizeof(Value) * (size_t)np);
         if (!p)
@@ -365,10 +393,7 @@ static int run(Conn *c, Rows *out, const char *sql, const Value *params, int n, 
         if (n)
             memcpy(p + 1, params, sizeof(Value) * (size_t)n);
     }
-    void *stmt = NULL;
-    int rc = get_stmt(c, sql, &stmt, err);
-    if (rc == 0)
-        rc = s->drv->execute(c, stmt, p, np, out, err);
+    rc = s->drv->execute(c, cs->stmt, p, np, out, err);
     if (p != params && p != stackp)
         free(p);
     if (rc < 0) {
