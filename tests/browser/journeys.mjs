@@ -604,6 +604,21 @@ test('service catalog: services as cards by category, and the table view', async
   await page.waitForSelector('.dtable >> text=Backup as a service');
 }, { needs: ['services', 'service_categories'] });
 
+test('organisation settings: a bad time zone is refused on its field, a new name shows at once', async ({ page }) => {
+  await signup(page);
+  await page.goto(BASE + '/settings');
+  await page.click('.card:has-text("Organisation") button:has-text("Edit")');
+  await page.fill('#org-timezone', 'Mars/Olympus_Mons');
+  await page.click('.card:has-text("Organisation") button[type=submit]');
+  await page.waitForSelector('[data-field=timezone] .field-error');
+  await page.fill('#org-timezone', 'Europe/London');
+  await page.fill('#org-name', 'Renamed Holdings');
+  await page.click('.card:has-text("Organisation") button[type=submit]');
+  await page.waitForSelector('.org-chip:has-text("Renamed Holdings")');
+  const t = await apiIn(page, 'GET', 'tenant');
+  expect(t.body.timezone === 'Europe/London', 'the time zone is saved');
+}, { needs: ['tenant/settings'] });
+
 // Fills every required field of a generic form that is still empty, by its kind: the first
 // option of a picker or a select, a date at the start of this month, an amount, a word.
 async function fillRequired(page, scope, values = {}) {

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api.js';
 import { res, has, humanize, endpoint } from '../schema.js';
 import { navigate } from '../router.js';
-import { useSession } from '../session.js';
+import { useSession, setSession } from '../session.js';
 import { date } from '../format.js';
 import { ResourceList } from '../table.jsx';
 import { ResourceForm } from '../form.jsx';
@@ -27,19 +27,60 @@ function SingleRow({ table }) {
 }
 
 function Organisation() {
-  const { tenant } = useSession();
-  const t = res('tenants');
+  const { tenant, user } = useSession();
+  const canEdit = endpoint('tenant/settings', 'POST') && user?.role === 'admin';
+  const [editing, setEditing] = useState(false);
+  const [v, setV] = useState({});
+  const [errs, setErrs] = useState({});
+  const [err, setErr] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const start = () => { setV({ name: tenant.name, timezone: tenant.timezone, rounding: tenant.rounding || 'half_up' }); setErrs({}); setErr(null); setEditing(true); };
+  const save = async (e) => {
+    e.preventDefault();
+    setBusy(true); setErrs({}); setErr(null);
+    try {
+      const body = {};
+      for (const k of ['name', 'timezone', 'rounding']) if (v[k] !== tenant[k]) body[k] = v[k];
+      const out = await request('POST', 'tenant/settings', { body });
+      setSession({ user, tenant: { ...tenant, ...out } });
+      setEditing(false);
+      toast('Organisation saved');
+    } catch (x) { if (x.field && ['name', 'timezone', 'rounding'].includes(x.field)) setErrs({ [x.field]: x.message }); else setErr(x); }
+    setBusy(false);
+  };
+  const input = (k, label, el) => (
+    <div class={'field' + (errs[k] ? ' has-error' : '')} data-field={k}>
+      <label for={'org-' + k}>{label}</label>{el}
+      {errs[k] && <div class="field-error" role="alert"><Icon name="alert" size={14} />{errs[k]}</div>}
+    </div>
+  );
   return (
-    <Card title="Organisation">
-      <dl class="dl">
-        <div class="dl-row"><dt>Name</dt><dd>{tenant.name}</dd></div>
-        <div class="dl-row"><dt>Sign-in name</dt><dd><code>{tenant.slug}</code></dd></div>
-        <div class="dl-row"><dt>Base currency</dt><dd>{tenant.base_currency}</dd></div>
-        <div class="dl-row"><dt>Time zone</dt><dd>{tenant.timezone}</dd></div>
-        <div class="dl-row"><dt>Rounding</dt><dd>{humanize(tenant.rounding || 'half_up')}</dd></div>
-        <div class="dl-row"><dt>Subscription</dt><dd><Badge value={tenant.subscription_status} />{tenant.trial_end_date && tenant.subscription_status === 'trial' && <span class="muted"> until {date(tenant.trial_end_date)}</span>}</dd></div>
-      </dl>
-      {t && <ReadView r={t} row={tenant} only={[]} />}
+    <Card title="Organisation" actions={canEdit && !editing && <Button icon="edit" onClick={start}>Edit</Button>}>
+      {editing ? (
+        <form class="rform" onSubmit={save} noValidate>
+          <ErrorBanner error={err} />
+          <div class="fgrid">
+            {input('name', 'Name', <input id="org-name" value={v.name} aria-invalid={errs.name ? 'true' : undefined} onInput={(e) => setV({ ...v, name: e.target.value })} />)}
+            {input('timezone', 'Time zone', <input id="org-timezone" value={v.timezone} aria-invalid={errs.timezone ? 'true' : undefined} onInput={(e) => setV({ ...v, timezone: e.target.value })} />)}
+            {input('rounding', 'Rounding of amounts', (
+              <select id="org-rounding" value={v.rounding} onChange={(e) => setV({ ...v, rounding: e.target.value })}>
+                <option value="half_up">Half up (0.005 → 0.01)</option>
+                <option value="half_even">Half even (banker's rounding)</option>
+              </select>
+            ))}
+          </div>
+          <div class="form-actions"><Button onClick={() => setEditing(false)}>Cancel</Button><Button kind="primary" type="submit" busy={busy}>Save</Button></div>
+        </form>
+      ) : (
+        <dl class="dl">
+          <div class="dl-row"><dt>Name</dt><dd>{tenant.name}</dd></div>
+          <div class="dl-row"><dt>Sign-in name</dt><dd><code>{tenant.slug}</code></dd></div>
+          <div class="dl-row"><dt>Base currency</dt><dd>{tenant.base_currency}</dd></div>
+          <div class="dl-row"><dt>Time zone</dt><dd>{tenant.timezone}</dd></div>
+          <div class="dl-row"><dt>Rounding</dt><dd>{humanize(tenant.rounding || 'half_up')}</dd></div>
+          <div class="dl-row"><dt>Subscription</dt><dd><Badge value={tenant.subscription_status} />{tenant.trial_end_date && tenant.subscription_status === 'trial' && <span class="muted"> until {date(tenant.trial_end_date)}</span>}</dd></div>
+        </dl>
+      )}
     </Card>
   );
 }
