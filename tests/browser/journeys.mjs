@@ -39,6 +39,13 @@ async function shoot(page, name) {
   await page.setViewportSize(PHONE);
   await page.waitForTimeout(250);
   await page.screenshot({ path: join(SHOTS, `${name}-phone.png`) });
+  // on a phone nothing may stick out sideways: the page itself never scrolls horizontally
+  const wide = await page.evaluate(() => {
+    if (document.documentElement.scrollWidth <= window.innerWidth + 1) return null;
+    const over = [...document.querySelectorAll('main *')].find((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.table-wrap, .tabs, .modal'));
+    return over ? `${over.tagName.toLowerCase()}.${[...over.classList].join('.')} ends at ${Math.round(over.getBoundingClientRect().right)}px` : `${document.documentElement.scrollWidth}px`;
+  });
+  if (wide) { await page.setViewportSize(DESKTOP); throw new Check(`${name} is wider than a 390px phone: ${wide}`); }
   await page.setViewportSize(DESKTOP);
   await page.evaluate(() => { const t = document.querySelector('.toasts'); if (t) t.style.visibility = ''; });
   await page.waitForTimeout(100);
@@ -499,8 +506,7 @@ test('receipts: a payment allocated across two open invoices, oldest first', asy
   await page.click('button:has-text("Oldest first")');
   await page.click('button:has-text("Record payment")');
   await page.waitForSelector('.stats >> text=300.00');
-  const rows = await page.$$('.dtable tbody tr');
-  expect(rows.length === 2, 'two allocations');
+  await page.waitForFunction(() => document.querySelectorAll('.dtable tbody tr').length === 2);
   await shoot(page, 'receipt');
 }, { needs: ['invoices', 'receipts', 'receipt_allocations'] });
 

@@ -14,6 +14,7 @@ const nextId = () => 'f' + (++uid);
 // Groups for long forms, by the field's name: generic, so new tables get them too.
 const GROUPS = [
   ['Shipping address', /^shipping_/],
+  ['Bank', /(^bank_|^upi_|_ifsc$|_swift$|iban|^account_number$)/],
   ['Address', /(^address|_address$|^city$|^state$|^postal_code$|^country$|^state_code$|^place_of_supply$|^pincode$)/],
   ['Tax', /(gst|pan_number|^tax_|_tax|tax_id|^is_tax|hsn|sac|tds)/],
   ['Billing', /(currency|payment|credit_limit|billing|terms|rate$|price|amount|discount|^invoice_delivery|reminder)/],
