@@ -724,6 +724,8 @@ for (const t of tests) {
   page.setDefaultTimeout(10000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // the console must run under the server's strict Content-Security-Policy without a violation
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) errors.push('CSP: ' + m.text()); });
   const bad = [];
   page.on('response', (r) => { if (r.status() >= 500 || r.status() === 401) bad.push(`${r.status()} ${r.request().method()} ${r.url().replace(BASE, '')}`); });
   const t0 = Date.now();
