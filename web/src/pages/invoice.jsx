@@ -175,6 +175,13 @@ export function InvoiceEditor({ id }) {
       <PageHead title={inv?.invoice_number || (id || inv ? 'Draft invoice' : 'New invoice')} crumbs={[['Invoices', '/r/invoices']]}
         badge={<Badge value="draft" />}
         sub={<span class={'save-state save-' + state} role="status" aria-live="polite">{state === 'saving' && <span class="spinner" />} {stateText}</span>}>
+        {inv && ir.canDelete && <Button icon="trash" kind="ghost-danger" onClick={async () => {
+          if (!confirm('Discard this draft invoice?')) return;
+          clearTimeout(timer.current);
+          await saving.current;
+          try { await request('DELETE', 'invoices/' + invRef.current.id, { ifMatch: invRef.current.version }); toast('Draft discarded'); navigate('/r/invoices', { replace: true }); }
+          catch (e) { setErr(e); }
+        }}>Discard</Button>}
         {inv && hasAction('invoices', 'pdf') && <Button icon="file" onClick={async () => { await flush(); setPdf(true); }}>Preview</Button>}
         <Button kind="primary" icon="check" busy={busy} onClick={finalize} disabled={!head.customer_id || !usable(lines).length}>Finalize invoice</Button>
       </PageHead>
