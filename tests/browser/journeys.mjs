@@ -470,6 +470,12 @@ test('invoice journey: company profile, customer, invoice finalized, PDF, partia
   await page.goto(BASE + '/r/invoices');
   await page.waitForSelector(`.dtable >> text=${number}`);
   await shoot(page, 'invoices');
+  // one-click status filters
+  await page.click('.chip-btn >> text="Paid"');
+  await page.waitForSelector('.empty');
+  await page.click('.chip-btn:has-text("Partially paid")');
+  await page.waitForSelector(`.dtable >> text=${number}`);
+  expect(page.url().includes('status=partially_paid'), 'the status filter is in the address bar');
   // time passes. An hour later the access cookie has expired: the console refreshes it unseen.
   const clock = async (secs) => page.evaluate((s) => fetch('/api/v1/_test/clock', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ offset_seconds: s }) }), secs);
   try {

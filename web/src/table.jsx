@@ -168,6 +168,8 @@ export function ResourceList({ resource: r, parentId, fixed = {}, inUrl = false,
   const filterable = r.filters.map((n) => r.fieldMap[n]).filter(Boolean);
   const open = (row) => (onRowClick ? onRowClick(row) : navigate(`/r/${r.name}/${row.id}`));
   const rows = page.data;
+  // a status with a handful of values gets one-click filters above the list
+  const statusField = r.fieldMap.status && r.fieldMap.status.enum && r.fieldMap.status.enum.length <= 8 && r.filters.includes('status') && !fixed.status ? r.fieldMap.status : null;
   const activeFilters = st.filters.filter((f) => f.field && (f.value !== '' || f.op === 'null')).length;
 
   return (
@@ -205,6 +207,19 @@ export function ResourceList({ resource: r, parentId, fixed = {}, inUrl = false,
         {actions}
         {r.canCreate && newHref !== false && <LinkButton kind="primary" icon="plus" href={newHref || `/r/${r.name}/new${parentId ? '?parent=' + parentId : ''}`}>New {r.one.toLowerCase()}</LinkButton>}
       </div>}
+      {!compact && statusField && (
+        <div class="chips-bar" role="group" aria-label={`${r.one} status`}>
+          {['', ...statusField.enum].map((v) => {
+            const cur = st.filters.find((f) => f.field === statusField.name && f.op === 'eq')?.value || '';
+            return (
+              <button type="button" key={v || 'all'} class={'chip-btn' + (cur === v ? ' on' : '')} aria-pressed={cur === v}
+                onClick={() => setSt({ ...st, filters: [...st.filters.filter((f) => f.field !== statusField.name), ...(v ? [{ field: statusField.name, op: 'eq', value: v }] : [])] })}>
+                {v ? humanize(v) : 'All'}
+              </button>
+            );
+          })}
+        </div>
+      )}
       {showFilters && <FilterBar r={r} fields={filterable} filters={st.filters} onChange={(filters) => setSt({ ...st, filters })} />}
       <ErrorBanner error={error} />
       <div class="table-wrap">
