@@ -5,7 +5,7 @@
 # Sources are every .c under the layer folders; a new file needs no Makefile change.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl pangocairo icu-i18n
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl pangocairo fontconfig icu-i18n
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -32,7 +32,7 @@ SAN_UNIT:= $(UNIT_SRC:%.c=build/asan/%.o)
 APIT_OBJ:= $(APIT_SRC:%.c=build/obj/%.o)
 SCEN_OBJ:= $(SCEN_SRC:%.c=build/obj/%.o) build/obj/tests/api/client.o
 
-.PHONY: all test unit api-test check-banned bench clean web run
+.PHONY: all test unit api-test check-banned bench clean web run fuzz
 all: build/remit
 
 build/remit: $(REL_LIB) $(REL_CLI)
@@ -51,6 +51,26 @@ build/api-tests: $(APIT_OBJ)
 # Scenario tests (Criterion) talk HTTP to a running server through tests/api/client.c.
 build/api-scenarios: $(SCEN_OBJ)
 	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS) -lcriterion
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang: the library objects with
+# -fsanitize=fuzzer-no-link, each target linked with libFuzzer's main. `make fuzz` builds them,
+# tests/fuzz/run.sh runs them (see tests/fuzz/README.md).
+CLANG   ?= clang
+CFLAGS_FUZZ := $(CFLAGS_BASE) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer-no-link \
+               -fno-sanitize-recover=undefined -DREMIT_ARENA_DEBUG=1
+FUZZ_SRC:= $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN:= $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIB:= $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+
+fuzz: $(FUZZ_BIN)
+
+build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+	$(CLANG) $(CFLAGS_FUZZ) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@$(CLANG) $(CFLAGS_FUZZ) -c -o $@ $<
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)

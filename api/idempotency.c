@@ -7,11 +7,14 @@
  * request with the same key waits on the key's unique index (PostgreSQL) or on
  * the writer lock (SQLite) until the first commits, then replays its response;
  * if the first failed and rolled back, the second simply runs. The same key
- * with another method, path or body is a 409.
+ * with another method, path or body is a 409. A replay is the first response
+ * whole: status, body, content type and the headers that describe the result
+ * (Location, ETag, Content-Disposition), plus Idempotent-Replayed: true.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/router.h"
 #include "core/buf.h"
@@ -71,7 +74,7 @@ bool idem_begin(Request *r, const char *key, bool *owned)
     Rows rows;
     Value q[1] = {val_text(key)};
     rc = store_query(r->ctx.conn, &rows,
-                     "SELECT request_hash, status, response, content_type FROM idempotency_keys"
+                     "SELECT request_hash, status, response, content_type, response_headers FROM idempotency_keys"
                      " WHERE tenant_id = $1 AND idempotency_key = $2",
                      q, 1, &e);
     if (rc < 0) {
@@ -97,6 +100,15 @@ bool idem_begin(Request *r, const char *key, bool *owned)
     }
     const char *ctype = ct.kind == V_TEXT ? arena_strndup(&r->arena, ct.s, ct.len) : NULL;
     reply_bytes(r, (int)st.i, ctype, body.kind == V_TEXT ? body.s : "", body.kind == V_TEXT ? body.len : 0);
+    Value hv = rows_get(&rows, 4);
+    json_t *hdrs = hv.kind == V_TEXT ? json_loadb(hv.s, hv.len, 0, NULL) : NULL;
+    const char *name;
+    json_t *value;
+    json_object_foreach(hdrs, name, value) {
+        if (json_is_string(value))
+            reply_header(r, arena_strdup(&r->arena, name), json_string_value(value));
+    }
+    json_decref(hdrs);
     rows_close(&rows);
     reply_header(r, "Idempotent-Replayed", "true");
     return true;
@@ -104,10 +116,20 @@ bool idem_begin(Request *r, const char *key, bool *owned)
 
 int idem_store(Request *r, const char *key, Error *err)
 {
-    Value p[4] = {val_int(r->status), val_textn(buf_cstr(&r->out), r->out.len), val_text(r->content_type),
-                  val_text(key)};
-    return store_exec(r->ctx.conn,
-                      "UPDATE idempotency_keys SET status = $2, response = $3, content_type = $4"
-                      " WHERE tenant_id = $1 AND idempotency_key = $5",
-                      p, 4, NULL, err);
+    static const char *const kept[] = {"Location", "ETag", "Content-Disposition"};
+    json_t *hdrs = json_object();
+    for (int i = 0; i < r->nheaders; i++)
+        for (size_t k = 0; k < sizeof kept / sizeof kept[0]; k++)
+            if (strcasecmp(r->headers[i].name, kept[k]) == 0)
+                json_object_set_new(hdrs, kept[k], json_string(r->headers[i].value));
+    char *htxt = json_object_size(hdrs) ? json_dumps(hdrs, JSON_COMPACT) : NULL;
+    json_decref(hdrs);
+    Value p[5] = {val_int(r->status), val_textn(buf_cstr(&r->out), r->out.len), val_text(r->content_type),
+                  val_text(key), val_text(htxt)};
+    int rc = store_exec(r->ctx.conn,
+                        "UPDATE idempotency_keys SET status = $2, response = $3, content_type = $4,"
+                        " response_headers = $6 WHERE tenant_id = $1 AND idempotency_key = $5",
+                        p, 5, NULL, err);
+    free(htxt);
+    return rc;
 }

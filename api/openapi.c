@@ -79,6 +79,9 @@ static json_t *field_schema(const Table *t, const Field *f)
     if (nullable && json_object_get(s, "type")) {
         json_t *types = json_pack("[O, s]", json_object_get(s, "type"), "null");
         json_object_set_new(s, "type", types);
+        /* JSON Schema checks enum apart from type: a nullable enum must list null too */
+        if (json_object_get(s, "enum"))
+            json_array_append_new(json_object_get(s, "enum"), json_null());
     }
     if (f->doc)
         json_object_set_new(s, "description", json_string(f->doc));
@@ -212,7 +215,7 @@ static void add_table(json_t *paths, json_t *schemas, const Table *t)
                                   "required", "data", "next_cursor"));
     const char *base_fmt = t->parent ? "/api/v1/%s/{parent_id}/%s" : "/api/v1/%s%s";
     if (t->parent)
-        snprintf(path, sizeof path, base_fmt, t->parent->name, t->name);
+        snprintf(path, sizeof path, base_fmt, t->parent->name, t->segment);
     else
         snprintf(path, sizeof path, base_fmt, t->name, "");
     json_t *coll = json_object();

@@ -159,7 +159,7 @@ static void create(Request *r, const Table *t, const char *parent_id)
     char loc[512];
     Value id = row.v[t->col_id];
     if (parent_id)
-        snprintf(loc, sizeof loc, "/api/v1/%s/%s/%s/%s", t->parent->name, parent_id, t->name, id.s);
+        snprintf(loc, sizeof loc, "/api/v1/%s/%s/%s/%s", t->parent->name, parent_id, t->segment, id.s);
     else
         snprintf(loc, sizeof loc, "/api/v1/%s/%s", t->name, id.s);
     reply_header(r, "Location", loc);
@@ -304,8 +304,8 @@ void handle_resource(Request *r, const char *const *seg, int nseg)
             action(r, t, a, seg[1]);
             return;
         }
-        const Table *sub = registry_find(seg[2]);
-        if (!sub || sub->parent != t || nseg > 4 || (nseg == 4 && !is_id(seg[3]))) {
+        const Table *sub = table_find_child(t, seg[2]);
+        if (!sub || nseg > 4 || (nseg == 4 && !is_id(seg[3]))) {
             reply_errorf(r, ERR_NOT_FOUND, NULL, "no such endpoint");
             return;
         }

@@ -17,17 +17,17 @@
 static const char *const customers[] = {
     "{\"code\":\"ACME\",\"name\":\"Acme Technologies Pvt Ltd\",\"email\":\"accounts@acme.example\","
     "\"address_line_1\":\"14 MG Road\",\"city\":\"Bengaluru\",\"state\":\"Karnataka\",\"postal_code\":\"560001\","
-    "\"country\":\"IN\",\"gst_number\":\"29AABCA1234C1Z5\",\"pan_number\":\"AABCA1234C\",\"payment_terms\":30,"
+    "\"country\":\"IN\",\"gst_number\":\"29AABCA1234C1ZB\",\"pan_number\":\"AABCA1234C\",\"payment_terms\":30,"
     "\"currency\":\"INR\",\"industry\":\"Software\",\"billing_type\":\"mixed\"}",
     "{\"code\":\"NIMBUS\",\"name\":\"Nimbus Logistics LLP\",\"email\":\"finance@nimbus.example\","
-    "\"address_line_1\":\"Plot 7, MIDC\",\"city\":\"Pune\",\"state\":\"Maharashtra\",\"postal_code\":\"411019\","
+    "\"address_line_1\":\"Plot 7, MIDC\",\"city\":\"Pune\",\"state\":\"Maharashtra\",\"postal_code\":\"411019\",\"state_code\":\"27\","
     "\"country\":\"IN\",\"payment_terms\":45,\"currency\":\"INR\",\"industry\":\"Logistics\",\"billing_type\":\"fixed\"}",
     "{\"code\":\"NORTHWIND\",\"name\":\"Northwind Traders Inc\",\"email\":\"ap@northwind.example\","
     "\"address_line_1\":\"500 Market St\",\"city\":\"San Francisco\",\"state\":\"CA\",\"postal_code\":\"94105\","
     "\"country\":\"US\",\"payment_terms\":30,\"currency\":\"USD\",\"industry\":\"Retail\",\"billing_type\":\"usage\","
     "\"credit_limit\":\"25000.00\"}",
     "{\"code\":\"BLUEFIN\",\"name\":\"Bluefin Clinics\",\"email\":\"admin@bluefin.example\",\"city\":\"Chennai\","
-    "\"state\":\"Tamil Nadu\",\"country\":\"IN\",\"payment_terms\":15,\"currency\":\"INR\",\"industry\":\"Healthcare\","
+    "\"state\":\"Tamil Nadu\",\"state_code\":\"33\",\"country\":\"IN\",\"payment_terms\":15,\"currency\":\"INR\",\"industry\":\"Healthcare\","
     "\"billing_type\":\"bucket\"}",
 };
 
@@ -40,6 +40,78 @@ static const char *const contacts[][2] = {
     {"NORTHWIND", "{\"first_name\":\"Dana\",\"last_name\":\"Lee\",\"email\":\"dana@northwind.example\","
                   "\"job_title\":\"AP Manager\",\"is_billing_contact\":true}"},
 };
+
+/* Creates a row through the table's own rules; *id (may be NULL) gets its id. */
+static int make(Ctx *ctx, const char *table, json_t *body, char id[40], Error *err)
+{
+    Row row;
+    int rc = crud_create(ctx, registry_find(table), body, NULL, &row, err);
+    json_decref(body);
+    if (rc == 0 && id)
+        snprintf(id, 40, "%s", row_text(&row, "id"));
+    return rc;
+}
+
+static int finalize(Ctx *ctx, const char *invoice, Error *err)
+{
+    const Table *t = registry_find("invoices");
+    const Action *a = table_find_action(t, "finalize", 8, false);
+    ActionIn in = {.id = invoice, .body = json_object()};
+    ActionResult out = {.status = 200};
+    int rc = a ? a->run(ctx, t, &in, &out, err) : err_set(err, ERR_INTERNAL, NULL, "no finalize action");
+    json_decref(in.body);
+    json_decref(out.json);
+    return rc;
+}
+
+/* The invoicing side of the demo: the seller, two services, invoices (one part paid, one due, one
+ * draft) with GST inside and across states. */
+static int seed_invoicing(Ctx *ctx, char ids[4][40], Error *err)
+{
+    char desk[40], hour[40], inv[3][40];
+    int rc = make(ctx, "company_profiles",
+                  json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", "Demo Consulting Pvt Ltd", "address",
+                            "4th Floor, Baner Road, Pune 411045", "gst_number", "27AAPFU0939F1ZV", "contact_email",
+                            "billing@demo.example", "bank_name", "HDFC Bank", "bank_account_number", "50100012345678",
+                            "bank_ifsc", "HDFC0000123", "upi_id", "demo@hdfcbank", "invoice_terms",
+                            "Payment within the due date. Interest at 18% p.a. on late payments."),
+                  NULL, err);
+    if (rc == 0)
+        rc = make(ctx, "services",
+                  json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", "MS-DESK", "name", "Managed desktop",
+                            "service_type", "fixed", "default_rate", "1500", "unit_of_measure", "seat", "tax_rate", "18",
+                            "sac_code", "998316"),
+                  desk, err);
+    if (rc == 0)
+        rc = make(ctx, "services",
+                  json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", "ENG-HOUR", "name", "Engineer hour",
+                            "service_type", "time", "default_rate", "2000", "unit_of_measure", "hour", "tax_rate", "18",
+                            "sac_code", "998313"),
+                  hour, err);
+    if (rc == 0)   /* ACME is in Karnataka: IGST */
+        rc = make(ctx, "invoices",
+                  json_pack("{s:s, s:[{s:s, s:s}, {s:s, s:s}]}", "customer_id", ids[0], "lines", "service_id", desk,
+                            "quantity", "10", "service_id", hour, "quantity", "5"),
+                  inv[0], err);
+    if (rc == 0)   /* NIMBUS is in Pune, the seller's state: CGST + SGST */
+        rc = make(ctx, "invoices",
+                  json_pack("{s:s, s:[{s:s, s:s}]}", "customer_id", ids[1], "lines", "service_id", desk, "quantity", "3"),
+                  inv[1], err);
+    if (rc == 0)
+        rc = make(ctx, "invoices",
+                  json_pack("{s:s, s:[{s:s, s:s}]}", "customer_id", ids[3], "lines", "service_id", hour, "quantity", "8"),
+                  inv[2], err);
+    if (rc == 0)
+        rc = finalize(ctx, inv[0], err);
+    if (rc == 0)
+        rc = finalize(ctx, inv[1], err);
+    if (rc == 0)
+        rc = make(ctx, "receipts",
+                  json_pack("{s:s, s:s, s:s, s:s, s:s}", "customer_id", ids[0], "amount", "15000", "payment_method",
+                            "bank_transfer", "reference_number", "NEFT-DEMO-0001", "invoice_id", inv[0]),
+                  NULL, err);
+    return rc;
+}
 
 static int seed(Ctx *ctx, Error *err)
 {
@@ -67,7 +139,7 @@ static int seed(Ctx *ctx, Error *err)
         if (rc < 0)
             return rc;
     }
-    return 0;
+    return seed_invoicing(ctx, ids, err);
 }
 
 int cmd_demo(const CliOpts *o)

@@ -32,6 +32,7 @@
 #include "domain/jobs.h"
 #include "domain/outbox.h"
 #include "domain/password.h"
+#include "domain/pdf.h"
 #include "model/migrate.h"
 #include "model/registry.h"
 
@@ -213,6 +214,7 @@ static int cmd_serve(const CliOpts *o)
     jobs_stop();
     password_stop();
     outbox_stop();
+    pdf_shutdown();
     store_close(s);
     log_printf(LOG_INFO, NULL, "stopped");
     return 0;

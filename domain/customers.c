@@ -4,13 +4,19 @@
  * Rules: a customer's currency is an ISO 4217 code Remit knows; country codes
  * are two upper-case letters; a customer's currency cannot change once amounts
  * in it exist on the customer (annual revenue, credit limit would change
- * meaning) unless they are given again in the same request.
+ * meaning) unless they are given again in the same request. GST: the GSTIN
+ * and PAN are validated and must agree (domain/company.c), the state code is
+ * the GSTIN's first two digits unless given, the place of supply is a GST
+ * state code; a customer without a GSTIN is B2C. A new customer of a client
+ * type takes the type's payment terms unless it gives its own.
  */
 #include <ctype.h>
 #include <string.h>
 
 #include "core/money.h"
+#include "domain/company.h"
 #include "domain/domain.h"
+#include "domain/gst.h"
 #include "model/registry.h"
 
 static int check_country(const Row *row, const char *field, Error *err)
@@ -21,6 +27,23 @@ static int check_country(const Row *row, const char *field, Error *err)
     if (strlen(c) != 2 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]))
         return err_set(err, ERR_INVALID, field, "%s must be an ISO 3166-1 alpha-2 code such as \"IN\"", field);
     return 0;
+}
+
+/* A new customer of a client type takes the type's payment terms unless it states its own. */
+static int terms_from_client_type(Ctx *ctx, const Table *t, Row *row, Error *err)
+{
+    const char *ct = row_text(row, "client_type_id");
+    if (!ct || row->set[table_col(t, "payment_terms")])
+        return 0;
+    Value p[1] = {val_text(ct)};
+    int64_t days = 0;
+    int rc = store_query_int(ctx->conn, &days, "SELECT payment_terms FROM client_types WHERE tenant_id = $1 AND id = $2",
+                             p, 1, err);
+    if (rc == -ERR_NOT_FOUND)
+        return err_set(err, ERR_REFERENCE, "client_type_id", "client_type_id does not refer to an existing row of client_types");
+    if (rc == 0)
+        row_set_int(row, "payment_terms", days);
+    return rc;
 }
 
 static int customer_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
@@ -41,6 +64,14 @@ static int customer_before_write(Ctx *ctx, const Table *t, Row *row, const Row *
     int rc = check_country(row, "country", err);
     if (rc == 0)
         rc = check_country(row, "shipping_country", err);
+    if (rc == 0)
+        rc = company_gst_identity(ctx, row, "gst_number", "pan_number", "state_code", err);
+    const char *pos = row_text(row, "place_of_supply");
+    if (rc == 0 && pos && !gst_state_valid(pos))
+        rc = err_set(err, ERR_INVALID, "place_of_supply",
+                     "place_of_supply must be a two-digit GST state code such as \"27\" (\"96\" for abroad)");
+    if (rc == 0 && !old)
+        rc = terms_from_client_type(ctx, t, row, err);
     return rc;
 }
 

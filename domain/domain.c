@@ -16,4 +16,12 @@ void domain_init(void)
     users_init();
     export_init();
     settings_init();
+    company_init();
+    catalog_init();
+    numbering_init();
+    invoice_init();
+    receipt_init();
+    credit_note_init();
+    statement_init();
+    csv_import_init();
 }

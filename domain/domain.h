@@ -12,6 +12,14 @@ void audit_init(void);
 void permissions_init(void);
 void apikeys_init(void);
 void subscription_init(void);
+void company_init(void);       /* company.c: company profile, GST settings */
+void catalog_init(void);       /* catalog.c: services, categories, tax rates, exchange rates */
+void numbering_init(void);     /* numbering.c: number series */
+void invoice_init(void);       /* invoice.c: invoices and their lines */
+void receipt_init(void);       /* receipt.c: receipts and allocations */
+void credit_note_init(void);   /* credit_note.c: credit notes, lines, applications */
+void statement_init(void);     /* statement.c: customer statement, AR aging */
+void csv_import_init(void);    /* csv_import.c: CSV import of customers and services */
 
 #include <jansson.h>
 #include "store/store.h"

@@ -645,6 +645,9 @@ int crud_delete_row(Ctx *ctx, const Table *t, const Row *old, Error *err)
     int64_t changes = 0;
     int rc = run_exec(ctx, &s, &changes, err);
     buf_free(&s.b);
+    if (rc == -ERR_REFERENCE)   /* a foreign key of another row points here (no CASCADE) */
+        return err_set(err, ERR_CONFLICT, NULL, "other rows still refer to this row of %s; change or delete them first",
+                       t->name);
     if (rc < 0)
         return rc;
     if (changes != 1)
@@ -659,6 +662,17 @@ static int check_parent(Ctx *ctx, const Table *t, const char *parent_id, Error *
         return 0;
     Row p;
     return crud_get(ctx, t->parent, parent_id, false, &p, err);
+}
+
+/* An after_write hook may change the row it follows (a receipt created with allocations): the caller
+ * gets the row as it is at the end of the write, not as it was inserted. */
+static int reread(Ctx *ctx, const Table *t, Row *row, Error *err)
+{
+    Value id = row->v[t->col_id];
+    if (id.kind != V_TEXT)
+        return 0;
+    char *copy = arena_strndup(ctx->arena, id.s, id.len);
+    return copy ? crud_get(ctx, t, copy, false, row, err) : err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
 }
 
 int crud_create(Ctx *ctx, const Table *t, json_t *body, const char *parent_id, Row *out, Error *err)
@@ -683,8 +697,11 @@ int crud_create(Ctx *ctx, const Table *t, json_t *body, const char *parent_id, R
         rc = t->hooks->before_write(ctx, t, out, NULL, err);
     if (rc == 0)
         rc = crud_insert_row(ctx, t, out, err);
-    if (rc == 0 && t->hooks && t->hooks->after_write)
+    if (rc == 0 && t->hooks && t->hooks->after_write) {
         rc = t->hooks->after_write(ctx, t, out, NULL, err);
+        if (rc == 0)
+            rc = reread(ctx, t, out, err);
+    }
     return rc;
 }
 
@@ -725,8 +742,11 @@ int crud_update(Ctx *ctx, const Table *t, const char *id, json_t *body, int64_t 
         rc = t->hooks->before_write(ctx, t, out, &old, err);
     if (rc == 0)
         rc = crud_update_row(ctx, t, out, &old, err);
-    if (rc == 0 && t->hooks && t->hooks->after_write)
+    if (rc == 0 && t->hooks && t->hooks->after_write) {
         rc = t->hooks->after_write(ctx, t, out, &old, err);
+        if (rc == 0)
+            rc = reread(ctx, t, out, err);
+    }
     return rc;
 }
 

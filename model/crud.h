@@ -63,7 +63,7 @@ int  crud_delete(Ctx *ctx, const Table *t, const char *id, int64_t if_match, con
 /* For domain code: write a row built in C (hooks are NOT run; references ARE checked; audited). */
 int  crud_insert_row(Ctx *ctx, const Table *t, Row *row, Error *err);
 int  crud_update_row(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err);
-/* The same, recording `action` ("password_reset", "verify_email") in the audit trail instead of "update". */
+/* The same, recording `action` ("finalize", "password_reset") in the audit trail instead of "update". */
 int  crud_update_row_as(Ctx *ctx, const Table *t, Row *row, const Row *old, const char *action, Error *err);
 int  crud_delete_row(Ctx *ctx, const Table *t, const Row *old, Error *err);
 /* Checks every set, non-null reference of row. */

@@ -2,7 +2,7 @@
  * Tables; see registry.h.
  * Exports registry_init, registry_free, registry_count, registry_at,
  * registry_find(n), table_col(n), table_is_global, table_set_hooks,
- * table_add_action, table_find_action, field_type_name, and the row_* helpers.
+ * table_add_action, table_find_action, table_find_child, field_type_name, and the row_* helpers.
  *
  * The Tables are built once, before any thread starts, and are read-only
  * afterwards (hooks and actions are attached during start-up too).
@@ -185,6 +185,7 @@ static int resolve(Table *t, Error *err)
         }
     }
     t->parent_col = -1;
+    t->segment = t->res->segment ? t->res->segment : t->name;
     if (t->res->parent) {
         t->parent = registry_find(t->res->parent);
         t->parent_col = t->res->parent_field ? table_col(t, t->res->parent_field) : -1;
@@ -340,11 +341,21 @@ const Action *table_find_action(const Table *t, const char *verb, size_t len, bo
     return NULL;
 }
 
+const Table *table_find_child(const Table *parent, const char *segment)
+{
+    for (int i = 0; i < ntables; i++)
+        if (tables[i].parent == parent &&
+            (strcmp(tables[i].segment, segment) == 0 || strcmp(tables[i].name, segment) == 0))
+            return &tables[i];
+    return NULL;
+}
+
 /* ---- rows ---- */
 
 int row_init(Row *out, Ctx *ctx, const Table *t)
 {
     out->t = t;
+    out->extra = NULL;
     out->v = ARENA_ARRAY(ctx->arena, Value, t->nfields);
     out->set = ARENA_ARRAY(ctx->arena, unsigned char, t->nfields);
     if (!out->v || !out->set)

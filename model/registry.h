@@ -89,6 +89,8 @@ typedef struct Resource {
     Role read, write;            /* minimum built-in role for reading / writing */
     const char *parent;          /* sub-resource of this table ... */
     const char *parent_field;    /* ... through this reference field */
+    const char *segment;         /* a sub-resource's URL segment under its parent ("line_items" in
+                                  * /api/v1/invoices/{id}/line_items); default: its name */
     const char *const *indexes;  /* extra indexes: "customer_id,invoice_date" (tenant_id is added first) */
     const char *const *uniques;  /* extra composite unique keys, per tenant: "customer_id,code" */
     const char *default_order;   /* e.g. "-invoice_date"; default "-id" (newest first) */
@@ -106,6 +108,8 @@ typedef struct Row {
     const Table *t;
     Value *v;                    /* one per field of t */
     unsigned char *set;          /* which fields the input gave */
+    void *extra;                 /* what a table's extra_input hook took from the input (e.g. an invoice's
+                                  * "lines"), for its other hooks in the same write; NULL otherwise */
 } Row;
 
 typedef struct ActionResult {
@@ -194,6 +198,7 @@ struct Table {
     int *currency_col;           /* per field: the column holding a money field's currency, or -1 */
     const Table *parent;
     int parent_col;
+    const char *segment;         /* URL segment of a sub-resource (res->segment or name) */
     char *select_list;           /* "id, name, ..." */
     char *sql_select;            /* "SELECT <select_list> FROM <name>", built once */
     const Hooks *hooks;
@@ -214,6 +219,8 @@ bool table_is_global(const Table *t);
 void table_set_hooks(const char *table, const Hooks *h);
 void table_add_action(const char *table, const Action *a);
 const Action *table_find_action(const Table *t, const char *verb, size_t len, bool collection);
+/* The sub-resource of parent addressed by a URL segment (its segment, or its table name); NULL if none. */
+const Table *table_find_child(const Table *parent, const char *segment);
 const char *field_type_name(FieldType t);
 /* Can this name a table (field NULL) or a field of table, unquoted, in both dialects: lower-case
  * letters, digits and _, not an SQL reserved word, not a system column, and short enough for the

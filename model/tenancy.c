@@ -108,6 +108,7 @@ static const Field idem_fields[] = {
     F_INT("status", 0, .def = "0"),
     F_TEXT("response", 0, 0),
     F_TEXT("content_type", 100, 0),
+    F_JSON("response_headers", 0, .doc = "Location, ETag and Content-Disposition of the response, replayed with it"),
 };
 
 RESOURCE(idempotency_keys) {

@@ -18,7 +18,7 @@ BUILD="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-de
        libpq-dev libsodium-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libicu-dev tzdata
        fonts-dejavu-core ca-certificates nodejs npm"
 TEST="libcriterion-dev postgresql postgresql-client bc poppler-utils chromium libxml2-utils
-      libsaxonhe-java default-jre-headless valgrind"
+      libsaxonhe-java default-jre-headless valgrind clang"
 BENCH="wrk nginx-light sqlite3 hyperfine curl iproute2"
 
 case ${1:-build} in

@@ -148,17 +148,33 @@ static void pg_finalize(Conn *c, void *stmt)
     free(stmt);
 }
 
+enum { STACK_PARAMS = 64 };
+
 static int pg_execute(Conn *c, void *stmt, const Value *p, int n, Rows *r, Error *err)
 {
-    const char *vals[64] = {0};
-    int lens[64] = {0};
-    char ints[64][24];
-    char *copies[64];
-    int ncopies = 0;
-    if (n > 64)
+    /* Parameters travel as text. Up to STACK_PARAMS on the stack; a statement with more (a
+     * list filter "[in]" with many values, a wide table's INSERT) gets them from the heap,
+     * up to PostgreSQL's own limit of 65535. */
+    const char *vals_s[STACK_PARAMS] = {0};
+    char ints_s[STACK_PARAMS][24];
+    char *copies_s[STACK_PARAMS];
+    const char **vals = vals_s;
+    char (*ints)[24] = ints_s;
+    char **copies = copies_s;
+    int ncopies = 0, rc = 0;
+    PGresult *res = NULL;
+    if (n > 65535)
         return err_set(err, ERR_INTERNAL, NULL, "too many parameters");
+    if (n > STACK_PARAMS) {
+        vals = calloc((size_t)n, sizeof *vals);
+        ints = calloc((size_t)n, sizeof *ints);
+        copies = calloc((size_t)n, sizeof *copies);
+        if (!vals || !ints || !copies) {
+            rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+            goto cleanup;
+        }
+    }
     for (int i = 0; i < n; i++) {
-        lens[i] = 0;
         switch (p[i].kind) {
         case V_NULL: vals[i] = NULL; break;
         case V_INT:
@@ -172,9 +188,8 @@ static int pg_execute(Conn *c, void *stmt, const Value *p, int n, Rows *r, Error
             if (p[i].s[p[i].len] != '\0') {
                 char *cp = strndup(p[i].s, p[i].len);
                 if (!cp) {
-                    while (ncopies)
-                        free(copies[--ncopies]);
-                    return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+                    rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+                    goto cleanup;
                 }
                 copies[ncopies++] = cp;
                 vals[i] = cp;
@@ -183,12 +198,20 @@ static int pg_execute(Conn *c, void *stmt, const Value *p, int n, Rows *r, Error
             }
         }
     }
-    PGresult *res = PQexecPrepared(c->db, (const char *)stmt, n, vals, lens, NULL, 0);
+    res = PQexecPrepared(c->db, (const char *)stmt, n, vals, NULL, NULL, 0);
+cleanup:
     while (ncopies)
         free(copies[--ncopies]);
+    if (vals != vals_s) {
+        free(vals);
+        free(ints);
+        free(copies);
+    }
+    if (rc < 0)
+        return rc;
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        int rc = from_result(c, res, err, "execute");
+        rc = from_result(c, res, err, "execute");
         PQclear(res);
         return rc;
     }

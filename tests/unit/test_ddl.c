@@ -105,7 +105,7 @@ Test(ddl, a_tenant_table_is_keyed_by_tenant_and_id_with_composite_foreign_keys)
         {"unit_things", DIALECT_POSTGRES, "  tenant_id uuid NOT NULL REFERENCES tenants(id),\n"},
         {"unit_things", DIALECT_SQLITE, "PRIMARY KEY (tenant_id, id)"},
         {"unit_things", DIALECT_SQLITE,
-         "CONSTRAINT unit_things__customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES customers(tenant_id, id)\n"},
+         "CONSTRAINT unit_things__customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES customers(tenant_id, id)"},
         {"unit_lines", DIALECT_POSTGRES,
          "CONSTRAINT unit_lines__order_id_fkey FOREIGN KEY (tenant_id, order_id) REFERENCES unit_orders(tenant_id, id) ON DELETE CASCADE"},
         {"unit_globals", DIALECT_POSTGRES, "PRIMARY KEY (id)"},

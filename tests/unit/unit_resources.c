@@ -8,6 +8,18 @@
 
 static const char *const sizes[] = {"s", "m", "l", NULL};
 
+/* A table without soft delete that unit_things refers to without CASCADE. */
+static const Field tag_fields[] = {
+    F_TEXT("name", 20, REQUIRED | FILTER),
+};
+
+RESOURCE(unit_tags) {
+    .name = "unit_tags",
+    .fields = tag_fields,
+    .nfields = COUNT(tag_fields),
+    .read = ROLE_USER, .write = ROLE_USER,
+};
+
 static const Field thing_fields[] = {
     F_TEXT("label", 5, REQUIRED | FILTER | SORT | SEARCH),
     F_EMAIL("mail", FILTER | SORT),
@@ -31,6 +43,7 @@ static const Field thing_fields[] = {
     F_BOOL("enabled", 0, .def = "true"),
     F_INT("tries", 0, .def = "3"),
     F_TEXT("code", 20, UNIQUE_TENANT | FILTER),
+    F_REF("tag_id", "unit_tags", 0),
 };
 
 RESOURCE(unit_things) {

@@ -45,7 +45,9 @@ Content-Type: application/json
  "components": {"schemas": {
    "Error": {"type": "object"},
    "customers": {"type": "object", "properties": {"id": {"format": "uuid"}, "name": {"type": "string"},
-                 "credit_limit": {"format": "money", "x-currency-field": "currency"}}},
+                 "credit_limit": {"format": "money", "x-currency-field": "currency"},
+                 "billing_type": {"type": ["string", "null"], "enum": ["fixed", "time", "usage", "bucket", "mixed", null]},
+                 "invoice_delivery_method": {"type": "string", "enum": ["email", "post", "portal", "none"]}}},
    "customers_create": {"type": "object", "additionalProperties": false, "required": ["name"]},
    "customers_patch": {"type": "object", "additionalProperties": false},
    "customers_list": {"type": "object", "required": ["data", "next_cursor"]},

@@ -41,7 +41,8 @@ Content-Type: application/json
  "industry": null, "company_size": null, "employees_count": null, "annual_revenue": null,
  "billing_type": "fixed", "currency": "INR", "payment_terms": 15, "payment_terms_label": null,
  "preferred_payment_method": null, "credit_limit": "250000.50", "gst_number": "27AAPFU0939F1ZV",
- "pan_number": null, "tax_id": null, "is_tax_exempt": false, "tax_exemption_id": null,
+ "pan_number": "AAPFU0939F", "state_code": "27", "place_of_supply": null, "client_type_id": null,
+ "account_manager_id": null, "tax_id": null, "is_tax_exempt": false, "tax_exemption_id": null,
  "invoice_delivery_method": "email", "send_payment_reminders": true, "owner_id": null, "timezone": null,
  "logo_url": null, "description": null, "notes": null, "is_active": true, "version": 1,
  "created_by": "{{user_id}}", "created_at": "{{created=timestamp}}", "updated_at": "{{created}}"}

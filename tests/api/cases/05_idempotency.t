@@ -41,7 +41,7 @@ GET /api/v1/customers?id[ne]={{burst_id}}
 --- 200
 {"data": [], "next_cursor": null}
 
-=== a later replay answers the same body and says it is a replay
+=== a later replay answers the same response and says it is a replay
 POST /api/v1/customers
 Idempotency-Key: burst-{{run_id}}
 
@@ -49,6 +49,8 @@ Idempotency-Key: burst-{{run_id}}
 --- 201 partial
 Idempotent-Replayed: true
 Content-Type: application/json
+Location: /api/v1/customers/{{burst_id}}
+ETag: "1"
 
 {"id": "{{burst_id}}", "code": "BURST", "version": 1}
 
