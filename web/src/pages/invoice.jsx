@@ -203,7 +203,7 @@ export function InvoiceEditor({ id }) {
           </div>
           <table class="lines" aria-label="Lines">
             <thead>
-              <tr><th scope="col" style={{ width: '34%' }}>Item</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Rate</th><th scope="col" class="num">Tax %</th><th scope="col" class="num">Amount</th><th scope="col"><span class="sr-only">Remove</span></th></tr>
+              <tr><th scope="col">Item</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Rate</th><th scope="col" class="num">Tax %</th><th scope="col" class="num">Amount</th><th scope="col"><span class="sr-only">Remove</span></th></tr>
             </thead>
             <tbody>
               {lines.map((l, i) => {
