@@ -464,6 +464,14 @@ test('invoice journey: company profile, customer, invoice finalized, PDF, partia
   await page.click('.modal-foot button:has-text("Issue credit note")');
   await page.waitForFunction(() => document.querySelector('[data-testid=balance-due]')?.textContent.includes('758.66'));
   await page.waitForSelector('.toast:has-text("Credit note")');
+  await page.goto(BASE + '/r/credit_notes');
+  await page.click('.dtable tbody tr >> nth=0');
+  await page.waitForSelector('.page-head .badge');
+  expect((await page.textContent('.page-head .badge')).includes('applied'), 'the credit note is applied');
+  const buttons = await page.$$eval('.page-actions button', (bs) => bs.map((b) => b.textContent.trim()));
+  expect(buttons.includes('PDF') && !buttons.includes('Issue') && !buttons.includes('Apply') && !buttons.includes('Edit'),
+    'an applied credit note offers its PDF, not issue, apply or edit: ' + buttons.join(', '));
+  await shoot(page, 'credit-note-page');
   // out and back in: the invoice is there with its state
   await signOut(page);
   await signIn(page, who);

@@ -182,10 +182,30 @@ export function useRow(table, id, parentId) {
   return { r, row, setRow, error, reload };
 }
 
+// Which actions make sense in a row's state, by the verbs' ordinary meaning (the server still
+// decides: an action it refuses answers 409 with the reason). Rows without a status show all.
+const CLOSED = ['cancelled', 'canceled', 'void', 'voided', 'paid', 'applied', 'bounced', 'released', 'rejected', 'expired'];
+export function actionFits(verb, status) {
+  if (!status) return true;
+  if (/^(finalize|issue|submit|send|post)$/.test(verb)) return status === 'draft';
+  if (/^(cancel|void)$/.test(verb)) return !CLOSED.includes(status);
+  if (verb === 'apply') return status === 'issued';
+  if (verb === 'clear') return status === 'pending';
+  if (verb === 'bounce') return status === 'pending' || status === 'cleared';
+  if (/^(approve|reject|deny|decline)$/.test(verb)) return ['pending', 'waiting', 'requested', 'open', 'submitted'].includes(status);
+  if (/allocate/.test(verb)) return !['bounced', 'cancelled'].includes(status);
+  return true;
+}
+// Documents with a draft state are edited and deleted only as drafts.
+export function editable(r, row) {
+  const st = r.fieldMap.status;
+  return !(st && st.enum && st.enum.includes('draft') && row.status && row.status !== 'draft');
+}
+
 export function ActionButtons({ r, row, onChanged, skip = [] }) {
   const [running, setRunning] = useState(null);
   const [pdf, setPdf] = useState(null);
-  const acts = r.actions.filter((a) => !skip.includes(a.verb));
+  const acts = r.actions.filter((a) => !skip.includes(a.verb) && (a.method === 'GET' || actionFits(a.verb, row.status)));
   if (!acts.length) return null;
   return (
     <>
@@ -249,8 +269,8 @@ export function DetailPage({ table, id }) {
     <div class="page">
       <PageHead title={rowLabel(r, row)} crumbs={[[r.label, `/r/${r.name}`]]} badge={status && <Badge value={status} />}>
         <ActionButtons r={r} row={row} onChanged={(x) => x && setRow(x)} />
-        {r.canUpdate && !editing && <Button icon="edit" onClick={() => setEditing(true)}>Edit</Button>}
-        {r.canDelete && <Button icon="trash" kind="ghost-danger" onClick={() => setConfirmDel(true)} aria-label={`Delete ${r.one.toLowerCase()}`} />}
+        {r.canUpdate && !editing && editable(r, row) && <Button icon="edit" onClick={() => setEditing(true)}>Edit</Button>}
+        {r.canDelete && editable(r, row) && <Button icon="trash" kind="ghost-danger" onClick={() => setConfirmDel(true)} aria-label={`Delete ${r.one.toLowerCase()}`} />}
       </PageHead>
       <div class="detail-grid">
         <div class="detail-main">
