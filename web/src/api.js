@@ -75,7 +75,8 @@ export async function request(method, path, opts = {}) {
     return fetch(url, { method, headers, body, credentials: 'same-origin', signal: opts.signal });
   };
   let r = await send();
-  if (r.status === 401 && !path.includes('auth/')) {
+  // sign-in calls answer 401 for a wrong password: that is not an expired session
+  if (r.status === 401 && !/(^|\/)auth\/(login|signup|refresh|password|email\/verify)/.test(path)) {
     if (await refreshSession()) r = await send();
     if (r.status === 401) { onSignedOut(); }
   } else if (r.status === 403 && write && !csrf) {
