@@ -82,7 +82,7 @@ export function Dashboard() {
           if (i.currency && i.currency !== cur) continue;
           const b = invBalance(i) || '0';
           outstanding = addMoney(outstanding, b);
-          if (i.due_date && i.due_date < t) { overdue = addMoney(overdue, b); nOver++; }
+          if (i.status === 'overdue' || (i.due_date && i.due_date < t)) { overdue = addMoney(overdue, b); nOver++; }
           else if (i.due_date && i.due_date <= wk) { week = addMoney(week, b); nWeek++; }
         }
         setRecv({ outstanding, overdue, week, nOpen: open.length, nOver, nWeek, source: 'computed from GET /api/v1/invoices (open invoices)' });
