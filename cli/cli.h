@@ -21,5 +21,7 @@ int cmd_demo(const CliOpts *o);
 int cmd_audit(const CliOpts *o);
 int cmd_tenant(const CliOpts *o);
 int cmd_jobs(const CliOpts *o);
+int cmd_reconcile(const CliOpts *o);
+int cmd_bill_run(const CliOpts *o);
 
 #endif

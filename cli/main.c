@@ -46,7 +46,9 @@ static void usage(FILE *f)
           "  demo       create the demo tenant with sample data (idempotent), then exit\n"
           "  audit verify [--tenant SLUG]   check the audit hash chains; exit 1 naming the first broken row\n"
           "  jobs run   run the daily jobs that are due now (the server does this every minute)\n"
+          "  bill-run --date YYYY-MM-DD   invoice every customer whose cycles end on or before the date\n"
           "  tenant list | activate SLUG --plan P [--months N] | suspend SLUG | resume SLUG   (operator)\n"
+          "  reconcile --tenant SLUG [--date YYYY-MM-DD] [--daily] [--full]   match a tenant's bills against its contracts now\n"
           "\n"
           "options (and environment variables):\n"
           "  --db URL            sqlite:FILE or postgres://user:pass@host:port/db   (REMIT_DB)\n"
@@ -275,6 +277,10 @@ int main(int argc, char **argv)
         rc = cmd_tenant(&o);
     else if (strcmp(argv[1], "jobs") == 0)
         rc = cmd_jobs(&o);
+    else if (strcmp(argv[1], "reconcile") == 0)
+        rc = cmd_reconcile(&o);
+    else if (strcmp(argv[1], "bill-run") == 0)
+        rc = cmd_bill_run(&o);
     else {
         fprintf(stderr, "remit: unknown command %s\n\n", argv[1]);
         usage(stderr);

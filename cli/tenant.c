@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "domain/domain.h"
+#include "domain/billrun.h"
 #include "domain/jobs.h"
 
 static int usage(void)
@@ -149,4 +150,34 @@ int cmd_jobs(const CliOpts *o)
         return 1;
     }
     return 0;
+}
+
+/* remit bill-run --date YYYY-MM-DD: the bill run of every tenant for that date (domain/billrun.c),
+ * one transaction per customer; safe to rerun after a crash or while another run is going. */
+int cmd_bill_run(const CliOpts *o)
+{
+    const char *ds = NULL;
+    for (int i = 0; i + 1 < o->nrest; i++)
+        if (strcmp(o->rest[i], "--date") == 0)
+            ds = o->rest[i + 1];
+    Date d;
+    if (!ds || date_parse(&d, ds, strlen(ds), "date", NULL) < 0) {
+        fprintf(stderr, "usage: remit bill-run --date YYYY-MM-DD\n");
+        return 2;
+    }
+    Store *s = NULL;
+    if (cli_open(o, &s, 2) < 0)
+        return 1;
+    Error e;
+    err_clear(&e);
+    BillRunStats st;
+    int rc = billrun_all_tenants(s, d, &st, &e);
+    store_close(s);
+    printf("bill-run %s: %d customer(s), %d invoice(s), %d skipped, %d failed\n", ds, st.customers, st.invoiced,
+           st.skipped, st.failed);
+    if (rc < 0) {
+        fprintf(stderr, "remit: %s\n", e.message);
+        return 1;
+    }
+    return st.failed ? 1 : 0;
 }

@@ -19,11 +19,12 @@ Dec calc_half_rate(Dec rate)
 
 int calc_line(CalcLine *l, const Currency *c, SupplyMode mode, bool inclusive, Rounding r, Error *err)
 {
+    int64_t given = l->amount;
     l->amount = l->cgst = l->sgst = l->igst = l->tax = l->total = 0;
     if (dec_is_negative(l->tax_rate) || dec_cmp(l->tax_rate, dec_from_int(100)) > 0)
         return err_set(err, ERR_RANGE, "tax_rate", "tax_rate must be between 0 and 100");
-    int64_t gross;
-    int rc = money_from_product(&gross, l->quantity, l->rate, c, r, err);
+    int64_t gross = given;
+    int rc = l->rated ? 0 : money_from_product(&gross, l->quantity, l->rate, c, r, err);
     if (rc < 0)
         return rc;
     bool taxed = !dec_is_zero(l->tax_rate);

@@ -27,6 +27,8 @@
 typedef struct CalcLine {
     /* in */
     Dec quantity, rate, tax_rate;   /* tax_rate in percent; 0 = no tax */
+    bool rated;                     /* a bill run's line: `amount` is given (the engine's, e.g. a prorated
+                                     * fee), not quantity x rate; tax is still computed here */
     /* out */
     int64_t amount, cgst, sgst, igst, tax, total;
 } CalcLine;

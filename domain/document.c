@@ -338,10 +338,14 @@ int doc_line_prepare(Ctx *ctx, const DocKind *k, const DocContext *dc, Row *line
         row_set_text(ctx, line, "tax_rate_source", src);
     }
 
+    /* a bill run's line keeps the engine's amount (domain/billrun.c) */
+    bool rated = table_col(line->t, "is_rated") >= 0 && row_int(line, "is_rated") != 0;
     CalcLine cl = {
         .quantity = dec_from_scaled(row_int(line, "quantity"), 6),
         .rate = dec_from_scaled(row_int(line, "rate"), 6),
         .tax_rate = dec_from_scaled(row_int(line, "tax_rate"), 4),
+        .rated = rated,
+        .amount = rated ? row_int(line, "amount") : 0,
     };
     rc = calc_line(&cl, dc->cur, dc->mode, dc->inclusive, dc->cs->rounding, err);
     if (rc < 0)

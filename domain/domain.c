@@ -24,4 +24,7 @@ void domain_init(void)
     credit_note_init();
     statement_init();
     csv_import_init();
+    reconciliation_init();
+    billing_init();
+    billrun_init();
 }

@@ -20,6 +20,9 @@ void receipt_init(void);       /* receipt.c: receipts and allocations */
 void credit_note_init(void);   /* credit_note.c: credit notes, lines, applications */
 void statement_init(void);     /* statement.c: customer statement, AR aging */
 void csv_import_init(void);    /* csv_import.c: CSV import of customers and services */
+void reconciliation_init(void);   /* domain/reconciliation.c */
+void billing_init(void);       /* billing.c: time entries, usage records, plan assignments */
+void billrun_init(void);       /* billrun.c: billing/preview, billing/runs, the daily bill run */
 
 #include <jansson.h>
 #include "store/store.h"

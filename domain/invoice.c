@@ -205,11 +205,19 @@ static int reply_row(Ctx *ctx, const Row *row, ActionResult *out)
 
 static int finalize(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *out, Error *err)
 {
+    Row row;
+    int rc = invoice_finalize(ctx, in->id, &row, err);
+    return rc < 0 ? rc : reply_row(ctx, &row, out);
+}
+
+int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err)
+{
     Row old, row;
     CompanySettings cs;
     CustomerInfo ci;
     DocContext dc;
-    int rc = crud_get(ctx, t, in->id, true, &old, err);
+    const Table *t = registry_find("invoices");
+    int rc = crud_get(ctx, t, id, true, &old, err);
     if (rc < 0)
         return rc;
     if (!status_is(&old, "draft"))
@@ -238,7 +246,7 @@ static int finalize(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *
     if (rc < 0)
         return rc;
     int64_t nlines = 0;
-    Value p[1] = {val_text(in->id)};
+    Value p[1] = {val_text(id)};
     rc = store_query_int(ctx->conn, &nlines, "SELECT COUNT(*) FROM invoice_line_items WHERE tenant_id = $1 AND invoice_id = $2",
                          p, 1, err);
     if (rc < 0)
@@ -260,7 +268,9 @@ static int finalize(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *
     row_set_text(ctx, &row, "status", "pending");
     row_set_text(ctx, &row, "status", invoice_derive_status(&row, cs.today));
     rc = crud_update_row_as(ctx, t, &row, &old, "finalize", err);
-    return rc < 0 ? rc : reply_row(ctx, &row, out);
+    if (rc == 0)
+        *out = row;
+    return rc;
 }
 
 static const char *reason_arg(const ActionIn *in, Error *err, int *rc)

@@ -30,6 +30,10 @@ bool invoice_open(const Row *inv);
 int invoice_adjust(Ctx *ctx, const char *invoice_id, int64_t d_paid, int64_t d_credit, const char *action,
                    const char *field, const char *payment_date, Error *err);
 
+/* Finalizes draft `id` (POST /api/v1/invoices/{id}/finalize and bill runs): snapshot, exchange
+ * rate, totals, a gapless number, status. *out receives the finalized row. */
+int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err);
+
 /* Marks the tenant's pending and partially paid invoices whose due date is before `today` as
  * overdue (audited as "overdue"); *count gets how many. The daily job "mark_overdue_invoices"
  * (domain/jobs.c: once per tenant per local day) and POST /api/v1/invoices/mark_overdue call it. */

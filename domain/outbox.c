@@ -76,6 +76,14 @@ int outbox_enqueue(Ctx *ctx, const char *kind, const char *topic, const char *re
     if (rc < 0)
         return rc;
     Value v[1] = {val_text(ctx->tenant_id)};
+    /* PostgreSQL: the worker drops a tenant from outbox_tenants only under the tenant's exclusive
+     * lock, after checking that nothing is pending; holding the shared lock until this transaction
+     * commits keeps it from dropping the row while this message is not yet visible to it. */
+    if (conn_dialect(ctx->conn) == DIALECT_POSTGRES)
+        rc = store_exec_global(ctx->conn, "SELECT pg_advisory_xact_lock_shared(7270222, hashtext($1))", v, 1, NULL,
+                               err);
+    if (rc < 0)
+        return rc;
     return store_exec_global(ctx->conn,
                              "INSERT INTO outbox_tenants (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING", v,
                              1, NULL, err);
@@ -300,9 +308,14 @@ static int claim(Store *s, const char *tenant, Msg *msgs, int max, int *n, Error
                            " WHERE tenant_id = $1 AND id = $4", u, 3, NULL, err);
     }
     if (rc == 0 && *n == 0) {   /* nothing left for this tenant: drop it from the index */
+        Value k[1] = {val_text(tenant)};
+        if (conn_dialect(c) == DIALECT_POSTGRES)   /* waits for enqueuing transactions (outbox_enqueue) */
+            rc = store_exec_global(c, "SELECT pg_advisory_xact_lock(7270222, hashtext($1))", k, 1, NULL, err);
         Rows left;
-        rc = store_query(c, &left, "SELECT 1 FROM outbox WHERE tenant_id = $1 AND status IN ('pending', 'sending') LIMIT 1",
-                         NULL, 0, err);
+        if (rc == 0)
+            rc = store_query(c, &left,
+                             "SELECT 1 FROM outbox WHERE tenant_id = $1 AND status IN ('pending', 'sending') LIMIT 1",
+                             NULL, 0, err);
         bool any = rc == 0 && rows_next(&left);
         if (rc == 0)
             rows_close(&left);

@@ -12,6 +12,7 @@
  */
 #include "model/ddl.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,6 +128,10 @@ void ddl_add_column(Buf *b, const Table *t, int col, Dialect d)
     ddl_column(b, t, col, d, true);
 }
 
+/* "<table>__<col>_<col>_<suffix>". A name longer than PostgreSQL's 63 characters (a wide covering
+ * index) would be cut short by PostgreSQL and no longer found by migrations, so it keeps its first
+ * 46 characters and ends with 8 hex digits of a hash of the whole name: still unique, and the same
+ * on every start. */
 static void index_name(char *out, size_t cap, const char *table, const char *cols, const char *suffix)
 {
     int n = snprintf(out, cap, "%s__", table);
@@ -134,6 +139,12 @@ static void index_name(char *out, size_t cap, const char *table, const char *col
         if (*p != ' ')
             out[n++] = *p == ',' ? '_' : *p;
     snprintf(out + n, cap - (size_t)n, "_%s", suffix);
+    if (strlen(out) > 63 && cap > 64) {
+        uint32_t h = 2166136261u;
+        for (const char *p = out; *p; p++)
+            h = (h ^ (unsigned char)*p) * 16777619u;
+        snprintf(out + 46, cap - 46, "_%08x_%s", (unsigned)h, suffix);
+    }
 }
 
 static void emit(const Table *t, Dialect d, const char *cols, bool unique,

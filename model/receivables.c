@@ -75,6 +75,11 @@ static const Field invoice_fields[] = {
     F_TS("cancelled_at", READONLY | FILTER),
     F_UUID("cancelled_by", READONLY),
     F_TEXT("cancellation_reason", 1000, READONLY, .doc = "CRM voided_reason"),
+    /* billing engine (model/billing.c, domain/billrun.c) */
+    F_DATE("billing_period_start", READONLY | FILTER, .doc = "Bill runs: the invoice period's first day"),
+    F_DATE("billing_period_end", READONLY | FILTER, .doc = "Bill runs: the day after the period (exclusive)"),
+    F_REF("billing_run_id", "billing_runs", READONLY | FILTER, .doc = "The bill run that made it"),
+    F_MONEY("discount_total", "currency", READONLY, .def = "0", .doc = "Bill runs: discounts already netted from the lines"),
 };
 
 RESOURCE(invoices) {
@@ -112,6 +117,17 @@ RESOURCE(invoices) {
 static const Field line_fields[] = {
     F_REF("invoice_id", "invoices", REQUIRED | FILTER | CASCADE),
     DOCUMENT_LINE_FIELDS,
+    /* billing engine: a rated line keeps the engine's amount (a prorated fee is not quantity x rate) */
+    F_BOOL("is_rated", READONLY, .def = "false", .doc = "Made by a bill run: amount is the engine's, not quantity x rate"),
+    F_REF("customer_billing_plan_id", "customer_billing_plans", READONLY | FILTER),
+    F_REF("billing_plan_id", "billing_plans", READONLY | FILTER),
+    F_REF("bundle_id", "service_bundles", READONLY),
+    F_TEXT("charge_kind", 20, READONLY | FILTER, .doc = "fixed, bundle, time, usage, bucket_overage, adjustment"),
+    F_DATE("period_start", READONLY), F_DATE("period_end", READONLY),
+    F_MONEY("gross_amount", "currency", READONLY, .doc = "Bill runs: the amount before discounts"),
+    F_MONEY("discount_amount", "currency", READONLY, .def = "0"),
+    F_MONEY("amount_base", NULL, READONLY, .doc = "Bill runs: the gross amount in the tenant's base currency"),
+    F_JSON("calculation", READONLY, .doc = "Bill runs: the calculation trace of the line"),
 };
 
 RESOURCE(invoice_line_items) {

@@ -1,0 +1,117 @@
+/* domain/billing.c — rules on the billing engine's tables (model/billing.c)
+ * when they are written through the API. Exports billing_init.
+ *
+ *  - time_entries: the user defaults to the creator; duration (minutes)
+ *    derives from start and end when not given, and end must not precede
+ *    start; work_date is start_time's date in the tenant's time zone (the
+ *    engine bills by it); a billed entry cannot be changed or deleted.
+ *  - usage_records: a billed record cannot be changed or deleted.
+ *  - customer_billing_plans: end_date >= start_date, and a bucket plan that
+ *    overlaps another bucket assignment of the customer covering a common
+ *    service is refused (409, engine_check_assignment).
+ */
+#include <string.h>
+
+#include "core/tz.h"
+#include "domain/billing_load.h"
+#include "domain/domain.h"
+#include "model/crud.h"
+
+static int parse_ts(Timestamp *out, const Row *row, const char *f)
+{
+    const char *s = row_text(row, f);
+    return s ? ts_parse(out, s, strlen(s), f, NULL) : -1;
+}
+
+static int refuse_billed(const Row *old, const char *what, Error *err)
+{
+    if (old && !row_is_null(old, "billed_at"))
+        return err_set(err, ERR_STATE, NULL, "this %s has been billed and cannot change", what);
+    return 0;
+}
+
+static int time_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
+{
+    /* references first: another tenant's id is a 422 naming it, whatever else is wrong */
+    int rc = crud_check_refs(ctx, t, row, err);
+    if (rc == 0)
+        rc = refuse_billed(old, "time entry", err);
+    if (rc < 0)
+        return rc;
+    if (row_is_null(row, "user_id") && ctx->user_id[0])
+        row_set_text(ctx, row, "user_id", ctx->user_id);
+    Timestamp st = 0, en = 0;
+    if (parse_ts(&st, row, "start_time") < 0)
+        return err_set(err, ERR_REQUIRED, "start_time", "start_time is required");
+    bool has_end = parse_ts(&en, row, "end_time") == 0;
+    if (has_end && en < st)
+        return err_set(err, ERR_INVALID, "end_time", "end_time must not be before start_time");
+    if (row_is_null(row, "duration")) {
+        if (!has_end)
+            return err_set(err, ERR_REQUIRED, "duration", "duration is required without an end_time");
+        /* microseconds to minutes, halves up */
+        row_set_int(row, "duration", (int64_t)((en - st + 30000000) / 60000000));
+    }
+    Date d;
+    rc = tz_date(&d, ctx->timezone ? ctx->timezone : "UTC", st);
+    if (rc < 0)
+        return err_set(err, ERR_INVALID, "start_time", "start_time cannot be placed in the tenant's time zone");
+    char ds[11];
+    date_format(ds, d);
+    row_set_text(ctx, row, "work_date", ds);
+    return 0;
+}
+
+static int time_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
+{
+    return refuse_billed(old, "time entry", err);
+}
+
+static int usage_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
+{
+    int rc = crud_check_refs(ctx, t, row, err);
+    return rc < 0 ? rc : refuse_billed(old, "usage record", err);
+}
+
+static int usage_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
+{
+    return refuse_billed(old, "usage record", err);
+}
+
+static int assignment_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
+{
+    const char *sd = row_text(row, "start_date"), *ed = row_text(row, "end_date");
+    Date s = 0, e = 0;
+    if (sd && ed && date_parse(&s, sd, strlen(sd), "start_date", NULL) == 0 &&
+        date_parse(&e, ed, strlen(ed), "end_date", NULL) == 0 && e < s)
+        return err_set(err, ERR_INVALID, "end_date", "end_date must not be before start_date");
+    return 0;
+}
+
+/* After the write, in the same transaction: the customer's assignments as the engine sees them
+ * (this one included) must not hold two overlapping bucket plans for a common service. A refusal
+ * rolls the request back. */
+static int assignment_after_write(Ctx *ctx, const Table *t, const Row *row, const Row *old, Error *err)
+{
+    const char *cid = row_text(row, "customer_id"), *id = row_text(row, "id");
+    BillingData bd;
+    int rc = billing_load(ctx, cid, (Period){date_from_ymd(2000, 1, 1), date_from_ymd(2000, 1, 2)}, &bd, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < bd.in.ncustomer_plans; i++)
+        if (bd.in.customer_plans[i].id && strcmp(bd.in.customer_plans[i].id, id) == 0)
+            return engine_check_assignment(&bd.in, &bd.in.customer_plans[i], err);
+    return 0;
+}
+
+static const Hooks time_hooks = {.before_write = time_before_write, .before_delete = time_before_delete};
+static const Hooks usage_hooks = {.before_write = usage_before_write, .before_delete = usage_before_delete};
+static const Hooks assignment_hooks = {.before_write = assignment_before_write,
+                                       .after_write = assignment_after_write};
+
+void billing_init(void)
+{
+    table_set_hooks("time_entries", &time_hooks);
+    table_set_hooks("usage_records", &usage_hooks);
+    table_set_hooks("customer_billing_plans", &assignment_hooks);
+}

@@ -1,0 +1,707 @@
+/* domain/billrun.c — POST /api/v1/billing/preview, POST /api/v1/billing/runs,
+ * `remit bill-run --date D` and the daily job "bill_run": the database read
+ * (billing_load.c), engine_rate (engine.h), then the write through the
+ * invoicing module (crud_create of a draft, doc_line_prepare of each line,
+ * doc_refresh_totals, invoice_finalize: numbering, tax, totals are its own).
+ * Exports billrun_customer, billrun_run, billrun_all_tenants, billrun_init.
+ *
+ * The invoice period of a run on date D is [D - 1 month, D) and the invoice
+ * is dated D: every cycle whose (exclusive) end is on or before D is billed.
+ * The preview of [start, end) runs the same read and the same engine and
+ * answers what a run on `end` would write, changing nothing.
+ *
+ * Engine lines keep their computed amount (a prorated fee is not quantity x
+ * rate): the line is stored is_rated with amount = the engine's net (after
+ * discounts), and invoicing computes the tax on it at the engine's rate.
+ * After finalization the invoice's total is compared with the engine's: a
+ * difference is an internal error and the customer's transaction rolls back.
+ *
+ * Concurrency notes: `remit bill-run` bills each customer in its own
+ * transaction; the API and the daily job run inside their one transaction
+ * (the request's, the job's claim), each customer in a savepoint, so such a
+ * run commits whole or not at all. Each customer's work first locks the
+ * customer row (FOR UPDATE on PostgreSQL; SQLite's single
+ * writer serialises), then reads. Unique keys make double billing impossible
+ * even without the lock: billed_cycles (assignment, fee, cycle) and
+ * billed_records (time entry or usage record). A run that loses a race gets
+ * ERR_CONFLICT for that customer, rolls it back and counts it as skipped; a
+ * crash (kill -9) loses only the open customer transaction, which the rerun
+ * bills, so no customer is billed twice or skipped.
+ */
+#include "domain/billrun.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/id.h"
+#include "core/log.h"
+#include "core/tz.h"
+#include "domain/billing_load.h"
+#include "domain/document.h"
+#include "domain/domain.h"
+#include "domain/invoice.h"
+#include "domain/jobs.h"
+#include "model/codec.h"
+#include "model/crud.h"
+
+static const char *money_s(Ctx *ctx, int64_t v, const Currency *c)
+{
+    char buf[48];
+    money_format(buf, sizeof buf, v, c);
+    return arena_strdup(ctx->arena, buf);
+}
+
+static const char *dec_s(Ctx *ctx, Dec d)
+{
+    char buf[64];
+    dec_format_trim(buf, sizeof buf, d);
+    return arena_strdup(ctx->arena, buf);
+}
+
+static const char *date_s(Ctx *ctx, Date d)
+{
+    char buf[11];
+    date_format(buf, d);
+    return arena_strdup(ctx->arena, buf);
+}
+
+static json_t *jstr(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static bool consumed(EngineOutcome o)
+{
+    return o == ENGINE_OUT_BILLED || o == ENGINE_OUT_IN_BUCKET || o == ENGINE_OUT_INCLUDED;
+}
+
+/* The calculation trace of one line, as stored on the invoice line and shown by the preview. */
+static json_t *line_trace(Ctx *ctx, const EngineCharge *l, const Currency *cur)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string(engine_charge_kind_name(l->kind)));
+    json_object_set_new(o, "plan_id", jstr(l->plan_id));
+    json_object_set_new(o, "plan_name", jstr(l->plan_name));
+    json_object_set_new(o, "customer_billing_plan_id", jstr(l->customer_plan_id));
+    json_object_set_new(o, "service_id", jstr(l->service_id));
+    json_object_set_new(o, "bundle_id", jstr(l->bundle_id));
+    json_object_set_new(o, "user_id", jstr(l->user_id));
+    json_object_set_new(o, "period_start", jstr(period_is_empty(l->period) ? NULL : date_s(ctx, l->period.start)));
+    json_object_set_new(o, "period_end", jstr(period_is_empty(l->period) ? NULL : date_s(ctx, l->period.end)));
+    json_object_set_new(o, "days_used", json_integer(l->days_used));
+    json_object_set_new(o, "days_in_period", json_integer(l->days_in_period));
+    json_object_set_new(o, "rate_source", jstr(engine_rate_source_name(l->rate_source)));
+    json_object_set_new(o, "rate", json_string(dec_s(ctx, l->rate)));
+    json_object_set_new(o, "quantity", json_string(dec_s(ctx, l->quantity)));
+    json_object_set_new(o, "minutes", json_integer(l->minutes));
+    json_object_set_new(o, "sources", json_integer(l->nsources));
+    json_object_set_new(o, "late", json_boolean(l->late));
+    json_object_set_new(o, "amount_base", json_integer(l->amount_base));
+    json_object_set_new(o, "gross_amount", json_string(money_s(ctx, l->amount, cur)));
+    json_t *ds = json_array();
+    for (int i = 0; i < l->ndiscounts; i++) {
+        const EngineDiscountApplied *d = &l->discounts[i];
+        json_t *x = json_object();
+        json_object_set_new(x, "discount_id", jstr(d->discount_id));
+        json_object_set_new(x, "name", jstr(d->name));
+        json_object_set_new(x, "scope", json_string(engine_scope_name(d->scope)));
+        json_object_set_new(x, "type", json_string(engine_discount_type_name(d->type)));
+        json_object_set_new(x, "value", json_string(dec_s(ctx, d->value)));
+        json_object_set_new(x, "amount", json_string(money_s(ctx, d->amount, cur)));
+        json_array_append_new(ds, x);
+    }
+    json_object_set_new(o, "discounts", ds);
+    json_object_set_new(o, "tax_rate_id", jstr(l->tax_rate_id));
+    json_object_set_new(o, "tax_kind", json_string(engine_tax_kind_name(l->tax_kind)));
+    json_object_set_new(o, "tax_rate", json_string(dec_s(ctx, l->tax_rate)));
+    json_object_set_new(o, "note", jstr(l->note));
+    json_object_set_new(o, "explain", jstr(l->explain));
+    return o;
+}
+
+/* What the preview answers: the invoice a run would make, each line with its trace. */
+static json_t *result_json(Ctx *ctx, const BillingData *bd, const EngineResult *res)
+{
+    const Currency *cur = res->currency;
+    json_t *o = json_object();
+    json_object_set_new(o, "customer_id", json_string(bd->customer.id));
+    json_object_set_new(o, "period_start", json_string(date_s(ctx, bd->in.period.start)));
+    json_object_set_new(o, "period_end", json_string(date_s(ctx, bd->in.period.end)));
+    json_object_set_new(o, "invoice_date", json_string(date_s(ctx, bd->invoice_date)));
+    json_object_set_new(o, "currency", json_string(cur->code));
+    json_object_set_new(o, "exchange_rate", json_string(dec_s(ctx, res->exchange_rate_to_base)));
+    json_t *lines = json_array();
+    for (size_t i = 0; i < res->nlines; i++) {
+        const EngineCharge *l = &res->lines[i];
+        json_t *x = json_object();
+        json_object_set_new(x, "description", jstr(l->description));
+        json_object_set_new(x, "service_id", jstr(l->service_id));
+        json_object_set_new(x, "charge_kind", json_string(engine_charge_kind_name(l->kind)));
+        json_object_set_new(x, "quantity", json_string(dec_s(ctx, l->quantity)));
+        json_object_set_new(x, "rate", json_string(dec_s(ctx, l->rate)));
+        json_object_set_new(x, "gross_amount", json_string(money_s(ctx, l->amount, cur)));
+        json_object_set_new(x, "discount_amount", json_string(money_s(ctx, l->discount, cur)));
+        json_object_set_new(x, "amount", json_string(money_s(ctx, l->net, cur)));
+        json_object_set_new(x, "tax_rate", json_string(dec_s(ctx, l->tax_rate)));
+        json_object_set_new(x, "tax_amount", json_string(money_s(ctx, l->tax, cur)));
+        json_object_set_new(x, "total", json_string(money_s(ctx, l->total, cur)));
+        json_object_set_new(x, "calculation", line_trace(ctx, l, cur));
+        json_array_append_new(lines, x);
+    }
+    json_object_set_new(o, "lines", lines);
+    int64_t taxable = res->subtotal - res->discount_total;
+    json_object_set_new(o, "gross_total", json_string(money_s(ctx, res->subtotal, cur)));
+    json_object_set_new(o, "discount_total", json_string(money_s(ctx, res->discount_total, cur)));
+    json_object_set_new(o, "subtotal", json_string(money_s(ctx, taxable, cur)));
+    json_object_set_new(o, "tax_total", json_string(money_s(ctx, res->tax_total, cur)));
+    json_object_set_new(o, "total", json_string(money_s(ctx, res->total, cur)));
+    json_t *w = json_array();
+    for (size_t i = 0; i < res->nwarnings; i++)
+        json_array_append_new(w, json_string(res->warnings[i]));
+    json_object_set_new(o, "warnings", w);
+    json_t *ap = json_array();
+    for (size_t i = 0; i < res->napprovals; i++) {
+        json_t *x = json_object();
+        json_object_set_new(x, "discount_id", jstr(res->approvals[i].discount_id));
+        json_object_set_new(x, "name", jstr(res->approvals[i].name));
+        json_object_set_new(x, "reason", jstr(res->approvals[i].reason));
+        json_array_append_new(ap, x);
+    }
+    json_object_set_new(o, "awaiting_approval", ap);
+    int pending = 0;
+    for (size_t i = 0; i < bd->in.ntime_entries; i++)
+        pending += res->time[i].outcome == ENGINE_OUT_PENDING_APPROVAL;
+    for (size_t i = 0; i < bd->in.nusage; i++)
+        pending += res->usage[i].outcome == ENGINE_OUT_PENDING_APPROVAL;
+    json_object_set_new(o, "records_awaiting_approval", json_integer(pending));
+    return o;
+}
+
+static int rate(Ctx *ctx, const char *customer_id, Period p, BillingData *bd, EngineResult *res, Error *err)
+{
+    int rc = billing_load(ctx, customer_id, p, bd, err);
+    return rc < 0 ? rc : engine_rate(res, &bd->in, ctx->arena, err);
+}
+
+/* ---- the preview ---- */
+
+static int parse_date_field(Date *out, json_t *body, const char *field, Error *err)
+{
+    json_t *v = json_object_get(body, field);
+    if (!v || json_is_null(v))
+        return err_set(err, ERR_REQUIRED, field, "%s is required", field);
+    if (!json_is_string(v))
+        return err_set(err, ERR_INVALID, field, "%s must be a date (YYYY-MM-DD)", field);
+    return date_parse(out, json_string_value(v), json_string_length(v), field, err);
+}
+
+static int check_keys(json_t *body, const char *const *allowed, Error *err)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(body, k, v) {
+        bool ok = false;
+        for (int i = 0; allowed[i]; i++)
+            ok = ok || strcmp(k, allowed[i]) == 0;
+        if (!ok)
+            return err_set(err, ERR_UNKNOWN_FIELD, k, "unknown field %s", k);
+    }
+    return 0;
+}
+
+static int preview(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
+{
+    static const char *const keys[] = {"customer_id", "period_start", "period_end", NULL};
+    Period p;
+    int rc = check_keys(in->body, keys, err);
+    json_t *cid = json_object_get(in->body, "customer_id");
+    if (rc == 0 && (!cid || json_is_null(cid)))
+        rc = err_set(err, ERR_REQUIRED, "customer_id", "customer_id is required");
+    if (rc == 0 && (!json_is_string(cid) || !uuid_valid(json_string_value(cid), json_string_length(cid))))
+        rc = err_set(err, ERR_INVALID, "customer_id", "customer_id must be a UUID");
+    if (rc == 0)
+        rc = parse_date_field(&p.start, in->body, "period_start", err);
+    if (rc == 0)
+        rc = parse_date_field(&p.end, in->body, "period_end", err);
+    if (rc == 0 && p.end <= p.start)
+        rc = err_set(err, ERR_INVALID, "period_end", "period_end must be after period_start (the period is [start, end))");
+    if (rc < 0)
+        return rc;
+    BillingData bd;
+    EngineResult res;
+    rc = rate(ctx, json_string_value(cid), p, &bd, &res, err);
+    if (rc < 0)
+        return rc;
+    out->json = result_json(ctx, &bd, &res);
+    return 0;
+}
+
+/* ---- the write ---- */
+
+static int exec(Ctx *ctx, const char *sql, const Value *p, int n, int64_t *changes, Error *err)
+{
+    return store_exec(ctx->conn, sql, p, n, changes, err);
+}
+
+static int insert_line(Ctx *ctx, const DocContext *dc, const char *invoice_id, const EngineCharge *l, int i,
+                       const Currency *cur, Error *err)
+{
+    const Table *lt = registry_find("invoice_line_items");
+    Row line;
+    int rc = row_init(&line, ctx, lt);
+    if (rc < 0)
+        return rc;
+    int64_t q = 0, r = 0, t = 0;
+    Dec qty = dec_is_negative(l->quantity) ? dec_neg(l->quantity) : l->quantity;
+    Dec rt = dec_is_negative(l->rate) ? dec_neg(l->rate) : l->rate;
+    if (dec_to_scaled(&q, qty, 6, NULL) < 0 || dec_is_zero(qty))
+        q = 1000000;
+    if (dec_to_scaled(&r, rt, 6, NULL) < 0)
+        r = 0;
+    rc = dec_to_scaled(&t, l->tax_rate, 4, err);
+    if (rc < 0)
+        return rc;
+    row_set_text(ctx, &line, "invoice_id", invoice_id);
+    row_set(&line, "service_id", val_text(l->service_id));
+    row_set_text(ctx, &line, "description", l->description ? l->description : engine_charge_kind_name(l->kind));
+    row_set_int(&line, "quantity", q);
+    row_set(&line, "unit", val_text(l->unit));
+    row_set_int(&line, "rate", r);
+    row_set_int(&line, "tax_rate", t);
+    row_set_int(&line, "sort_order", i + 1);
+    row_set(&line, "is_rated", val_bool(true));
+    row_set_int(&line, "amount", l->net);
+    row_set(&line, "customer_billing_plan_id", val_text(l->customer_plan_id));
+    row_set(&line, "billing_plan_id", val_text(l->plan_id));
+    row_set(&line, "bundle_id", val_text(l->bundle_id));
+    row_set_text(ctx, &line, "charge_kind", engine_charge_kind_name(l->kind));
+    row_set(&line, "period_start", period_is_empty(l->period) ? val_null() : val_text(date_s(ctx, l->period.start)));
+    row_set(&line, "period_end", period_is_empty(l->period) ? val_null() : val_text(date_s(ctx, l->period.end)));
+    row_set_int(&line, "gross_amount", l->amount);
+    row_set_int(&line, "discount_amount", l->discount);
+    row_set_int(&line, "amount_base", l->amount_base);
+    json_t *trace = line_trace(ctx, l, cur);
+    char *s = json_dumps(trace, JSON_COMPACT);
+    json_decref(trace);
+    if (!s)
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    row_set_text(ctx, &line, "calculation", s);
+    free(s);
+    rc = doc_line_prepare(ctx, &DOC_INVOICE, dc, &line, NULL, err);
+    if (rc == 0 && row_int(&line, "amount") != l->net)
+        rc = err_set(err, ERR_INTERNAL, NULL, "an invoice line's amount differs from the rating engine's");
+    return rc < 0 ? rc : crud_insert_row(ctx, lt, &line, err);
+}
+
+static int make_invoice(Ctx *ctx, const BillingData *bd, const EngineResult *res, const char *run_id,
+                        const char **invoice_id, Error *err)
+{
+    const Table *it = registry_find("invoices");
+    const Currency *cur = res->currency;
+    char rate[64];
+    dec_format(rate, sizeof rate, dec_from_scaled(bd->exchange_rate_scaled, 6), 6);
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:b}", "customer_id", bd->customer.id, "invoice_date",
+                             date_s(ctx, bd->invoice_date), "currency", cur->code, "exchange_rate", rate,
+                             "is_tax_inclusive", 0);
+    if (!body)
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    Row inv;
+    int rc = crud_create(ctx, it, body, NULL, &inv, err);
+    json_decref(body);
+    if (rc < 0)
+        return rc;
+    const char *id = row_text(&inv, "id");
+    DocContext dc;
+    rc = doc_context(ctx, &DOC_INVOICE, &bd->cs, &inv, &dc, err);
+    for (size_t i = 0; rc == 0 && i < res->nlines; i++)
+        rc = insert_line(ctx, &dc, id, &res->lines[i], (int)i, cur, err);
+    if (rc == 0)
+        rc = doc_refresh_totals(ctx, &DOC_INVOICE, id, NULL, err);
+    Row fin;
+    if (rc == 0)
+        rc = invoice_finalize(ctx, id, &fin, err);
+    if (rc < 0)
+        return rc;
+    if (row_int(&fin, "total") != res->total || row_int(&fin, "tax_total") != res->tax_total)
+        return err_set(err, ERR_INTERNAL, NULL, "the invoice's totals differ from the rating engine's (%s vs %s)",
+                       money_s(ctx, row_int(&fin, "total"), cur), money_s(ctx, res->total, cur));
+    Row upd;
+    row_copy(ctx, &upd, &fin);
+    row_set_text(ctx, &upd, "billing_period_start", date_s(ctx, bd->in.period.start));
+    row_set_text(ctx, &upd, "billing_period_end", date_s(ctx, bd->in.period.end));
+    row_set(&upd, "billing_run_id", val_text(run_id));
+    row_set_int(&upd, "discount_total", res->discount_total);
+    rc = crud_update_row_as(ctx, it, &upd, &fin, "bill_run", err);
+    if (rc == 0)
+        *invoice_id = id;
+    return rc;
+}
+
+static int mark_records(Ctx *ctx, const char *type, const char *table, size_t n, const EngineSourceResult *out,
+                        const char *const *ids, const char *invoice_id, const char *now, Error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!consumed(out[i].outcome))
+            continue;
+        const char *inv = out[i].line >= 0 ? invoice_id : NULL;
+        char id[UUID_STR_LEN + 1];
+        uuid_v7_str(id);
+        Value p[5] = {val_text(id), val_text(type), val_text(ids[i]), val_text(inv), val_text(now)};
+        int rc = exec(ctx,
+                      "INSERT INTO billed_records (tenant_id, id, item_type, item_id, invoice_id, version, created_at,"
+                      " updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
+                      p, 5, NULL, err);
+        if (rc < 0)
+            return rc;
+        char sql[200];
+        snprintf(sql, sizeof sql,
+                 "UPDATE %s SET invoice_id = $2, billed_at = $3, updated_at = $3, version = version + 1"
+                 " WHERE tenant_id = $1 AND id = $4 AND billed_at IS NULL",
+                 table);
+        Value q[3] = {val_text(inv), val_text(now), val_text(ids[i])};
+        int64_t changed = 0;
+        rc = exec(ctx, sql, q, 3, &changed, err);
+        if (rc == 0 && changed != 1)
+            rc = err_set(err, ERR_CONFLICT, NULL, "a %s was billed by another run", type);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int write_result(Ctx *ctx, const BillingData *bd, const EngineResult *res, const char *run_id,
+                        const char **invoice_id, Error *err)
+{
+    const EngineInput *in = &bd->in;
+    char now[40];
+    ts_format(now, sizeof now, ctx->now ? ctx->now : clock_now());
+    const char *inv = NULL;
+    int rc = 0;
+    if (res->nlines > 0)
+        rc = make_invoice(ctx, bd, res, run_id, &inv, err);
+    /* each fixed or bundle fee cycle once */
+    for (size_t i = 0; rc == 0 && i < res->nlines; i++) {
+        const EngineCharge *l = &res->lines[i];
+        if (l->kind != ENGINE_CHARGE_FIXED && l->kind != ENGINE_CHARGE_BUNDLE)
+            continue;
+        char id[UUID_STR_LEN + 1];
+        uuid_v7_str(id);
+        const char *key = l->kind == ENGINE_CHARGE_BUNDLE ? arena_printf(ctx->arena, "bundle:%s", l->bundle_id)
+                                                          : l->service_id;
+        Value p[6] = {val_text(id), val_text(l->customer_plan_id), val_text(key),
+                      val_text(date_s(ctx, l->period.start)), val_text(inv), val_text(now)};
+        rc = exec(ctx,
+                  "INSERT INTO billed_cycles (tenant_id, id, customer_billing_plan_id, charge_key, period_start,"
+                  " invoice_id, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+                  p, 6, NULL, err);
+    }
+    if (rc == 0) {
+        const char **ids = ARENA_ARRAY(ctx->arena, const char *, in->ntime_entries + 1);
+        for (size_t i = 0; i < in->ntime_entries; i++)
+            ids[i] = in->time_entries[i].id;
+        rc = mark_records(ctx, "time_entry", "time_entries", in->ntime_entries, res->time, ids, inv, now, err);
+    }
+    if (rc == 0) {
+        const char **ids = ARENA_ARRAY(ctx->arena, const char *, in->nusage + 1);
+        for (size_t i = 0; i < in->nusage; i++)
+            ids[i] = in->usage[i].id;
+        rc = mark_records(ctx, "usage", "usage_records", in->nusage, res->usage, ids, inv, now, err);
+    }
+    for (size_t i = 0; rc == 0 && i < res->nbuckets; i++) {
+        const EngineBucketResult *b = &res->buckets[i];
+        int64_t hu = 0, ho = 0, hr = 0;
+        dec_to_scaled(&hu, engine_hours(b->used_minutes), 6, NULL);
+        dec_to_scaled(&ho, engine_hours(b->overage_minutes), 6, NULL);
+        dec_to_scaled(&hr, engine_hours(b->rollover_in_minutes), 6, NULL);
+        char id[UUID_STR_LEN + 1];
+        uuid_v7_str(id);
+        Value p[16] = {val_text(id), val_text(b->bucket_plan_id), val_text(bd->customer.id),
+                       val_text(b->customer_plan_id), val_text(date_s(ctx, b->period.start)),
+                       val_text(date_s(ctx, b->period.end)), val_int(hu), val_int(ho), val_int(hr),
+                       val_int(b->used_minutes), val_int(b->overage_minutes), val_int(b->allowance_minutes),
+                       val_int(b->rollover_in_minutes), val_int(b->rollover_out_minutes), val_text(inv),
+                       val_text(now)};
+        rc = exec(ctx,
+                  "INSERT INTO bucket_usage (tenant_id, id, bucket_plan_id, customer_id, customer_billing_plan_id,"
+                  " period_start, period_end, hours_used, overage_hours, rolled_over_hours, used_minutes,"
+                  " overage_minutes, allowance_minutes, rollover_in_minutes, rollover_out_minutes, invoice_id,"
+                  " version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+                  " $13, $14, $15, $16, 1, $17, $17)"
+                  " ON CONFLICT (tenant_id, customer_billing_plan_id, period_start) DO UPDATE SET"
+                  " hours_used = excluded.hours_used, overage_hours = excluded.overage_hours,"
+                  " rolled_over_hours = excluded.rolled_over_hours, used_minutes = excluded.used_minutes,"
+                  " overage_minutes = excluded.overage_minutes, allowance_minutes = excluded.allowance_minutes,"
+                  " rollover_in_minutes = excluded.rollover_in_minutes,"
+                  " rollover_out_minutes = excluded.rollover_out_minutes,"
+                  " invoice_id = COALESCE(excluded.invoice_id, bucket_usage.invoice_id),"
+                  " version = bucket_usage.version + 1, updated_at = excluded.updated_at",
+                  p, 16, NULL, err);
+    }
+    for (size_t i = 0; rc == 0 && i < res->ncharged_through; i++) {
+        const EngineChargedThrough *c = &res->charged_through[i];
+        Value p[3] = {val_text(date_s(ctx, c->charged_through)), val_text(now), val_text(c->customer_plan_id)};
+        rc = exec(ctx,
+                  "UPDATE customer_billing_plans SET charged_through = $2, updated_at = $3, version = version + 1"
+                  " WHERE tenant_id = $1 AND id = $4",
+                  p, 3, NULL, err);
+    }
+    if (rc == 0 && invoice_id)
+        *invoice_id = inv;
+    return rc;
+}
+
+int billrun_customer(Ctx *ctx, const char *customer_id, Date date, const char *run_id, const char **invoice_id,
+                     Error *err)
+{
+    if (invoice_id)
+        *invoice_id = NULL;
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT id FROM customers WHERE tenant_id = $1 AND id = $2%s",
+             store_for_update(ctx->conn));
+    Value p[1] = {val_text(customer_id)};
+    Rows r;
+    int rc = store_query(ctx->conn, &r, sql, p, 1, err);
+    if (rc < 0)
+        return rc;
+    while (rows_next(&r))
+        ;
+    rc = rows_error(&r, err);
+    rows_close(&r);
+    if (rc < 0)
+        return rc;
+    Period period = {date_add_months(date, -1), date};
+    BillingData bd;
+    EngineResult res;
+    rc = rate(ctx, customer_id, period, &bd, &res, err);
+    return rc < 0 ? rc : write_result(ctx, &bd, &res, run_id, invoice_id, err);
+}
+
+/* ---- the run ---- */
+
+static int run_row(Ctx *ctx, Conn *c, bool inline_tx, const char *run_id, Date date, const BillRunStats *st,
+                   const char *status, bool create, Error *err)
+{
+    char now[40];
+    ts_format(now, sizeof now, clock_now());
+    Ctx tx = *ctx;
+    tx.conn = c;
+    int rc = inline_tx ? 0 : store_begin(c, &tx, true, err);
+    if (rc < 0)
+        return rc;
+    if (create) {
+        Value p[4] = {val_text(run_id), val_text(date_s(ctx, date)), val_text(status), val_text(now)};
+        rc = store_exec(c,
+                        "INSERT INTO billing_runs (tenant_id, id, run_date, status, customers_billed, invoices_created,"
+                        " customers_failed, started_at, version, created_at, updated_at)"
+                        " VALUES ($1, $2, $3, $4, 0, 0, 0, $5, 1, $5, $5)",
+                        p, 4, NULL, err);
+    } else {
+        Value p[6] = {val_text(status), val_int(st->customers), val_int(st->invoiced), val_int(st->failed),
+                      val_text(now), val_text(run_id)};
+        rc = store_exec(c,
+                        "UPDATE billing_runs SET status = $2, customers_billed = $3, invoices_created = $4,"
+                        " customers_failed = $5, finished_at = $6, updated_at = $6, version = version + 1"
+                        " WHERE tenant_id = $1 AND id = $7",
+                        p, 6, NULL, err);
+    }
+    if (inline_tx)
+        return rc;
+    if (rc == 0)
+        rc = store_commit(c, err);
+    else
+        store_rollback(c);
+    return rc;
+}
+
+int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, Error *err)
+{
+    memset(st, 0, sizeof *st);
+    /* Inside a transaction already (the API request, the daily job): the run is that transaction,
+     * each customer in a savepoint. Otherwise (the CLI): one transaction per customer. */
+    bool inline_tx = ctx->conn && store_in_tx(ctx->conn);
+    Conn *c = inline_tx ? ctx->conn : NULL;
+    int rc = inline_tx ? 0 : store_acquire(ctx->store, &c, err);
+    if (rc < 0)
+        return rc;
+    char run_id[UUID_STR_LEN + 1];
+    uuid_v7_str(run_id);
+    if (run_id_out)
+        *run_id_out = arena_strdup(ctx->arena, run_id);
+    rc = run_row(ctx, c, inline_tx, run_id, date, st, "running", true, err);
+    /* the customers with an assignment started before the date, in a stable order */
+    char **ids = NULL;
+    size_t n = 0, cap = 0;
+    if (rc == 0) {
+        Ctx tx = *ctx;
+        tx.conn = c;
+        rc = inline_tx ? 0 : store_begin(c, &tx, false, err);
+        Rows r;
+        Value p[1] = {val_text(date_s(ctx, date))};
+        if (rc == 0)
+            rc = store_query(c, &r,
+                             "SELECT DISTINCT customer_id FROM customer_billing_plans WHERE tenant_id = $1"
+                             " AND deleted_at IS NULL AND start_date < $2 ORDER BY customer_id",
+                             p, 1, err);
+        if (rc == 0) {
+            while (rows_next(&r)) {
+                Value v = rows_get(&r, 0);
+                if (engine_push(ctx->arena, (void **)&ids, &n, &cap, sizeof *ids))
+                    ids[n - 1] = arena_strndup(ctx->arena, v.s, v.len);
+            }
+            rc = rows_error(&r, err);
+            rows_close(&r);
+        }
+        if (!inline_tx && store_in_tx(c))
+            store_rollback(c);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        Arena a;
+        arena_init(&a, 0);
+        Ctx tx = *ctx;
+        tx.arena = &a;
+        tx.conn = c;
+        tx.now = clock_now();
+        Error e;
+        err_clear(&e);
+        const char *inv = NULL;
+        int r2 = inline_tx ? store_exec_script(c, "SAVEPOINT billrun_customer", &e) : store_begin(c, &tx, true, &e);
+        if (r2 == 0)
+            r2 = billrun_customer(&tx, ids[i], date, run_id, &inv, &e);
+        if (inline_tx) {
+            Error e2;
+            int r3 = store_exec_script(c, r2 == 0 ? "RELEASE SAVEPOINT billrun_customer"
+                                                  : "ROLLBACK TO SAVEPOINT billrun_customer;"
+                                                    " RELEASE SAVEPOINT billrun_customer",
+                                       &e2);
+            if (r3 < 0)
+                rc = err_set(err, -r3, NULL, "%s", e2.message);
+        } else if (r2 == 0) {
+            r2 = store_commit(c, &e);
+        } else if (store_in_tx(c)) {
+            store_rollback(c);
+        }
+        st->customers++;
+        if (r2 == 0 && inv)
+            st->invoiced++;
+        else if (r2 == 0 || r2 == -ERR_CONFLICT)
+            st->skipped++;
+        else {
+            st->failed++;
+            log_event(LOG_ERROR, ctx->request_id, "bill run: customer failed", "customer_id", ids[i], "error",
+                      e.message, NULL);
+        }
+        arena_free(&a);
+    }
+    if (rc == 0)
+        rc = run_row(ctx, c, inline_tx, run_id, date, st, st->failed ? "failed" : "completed", false, err);
+    if (!inline_tx)
+        store_release(c);
+    return rc;
+}
+
+int billrun_all_tenants(Store *s, Date date, BillRunStats *total, Error *err)
+{
+    memset(total, 0, sizeof *total);
+    Conn *c = NULL;
+    int rc = store_acquire(s, &c, err);
+    if (rc < 0)
+        return rc;
+    Arena a;
+    arena_init(&a, 0);
+    char **ids = NULL, **cur = NULL, **zones = NULL;
+    size_t n = 0, cap = 0, n2 = 0, cap2 = 0, n3 = 0, cap3 = 0;
+    rc = store_begin(c, NULL, false, err);
+    Rows r;
+    if (rc == 0)
+        rc = store_query_global(c, &r, "SELECT id, base_currency, timezone FROM tenants ORDER BY id", NULL, 0, err);
+    if (rc == 0) {
+        while (rows_next(&r)) {
+            Value v0 = rows_get(&r, 0), v1 = rows_get(&r, 1), v2 = rows_get(&r, 2);
+            if (engine_push(&a, (void **)&ids, &n, &cap, sizeof *ids) &&
+                engine_push(&a, (void **)&cur, &n2, &cap2, sizeof *cur) &&
+                engine_push(&a, (void **)&zones, &n3, &cap3, sizeof *zones)) {
+                ids[n - 1] = arena_strndup(&a, v0.s, v0.len);
+                cur[n2 - 1] = v1.kind == V_TEXT ? arena_strndup(&a, v1.s, v1.len) : NULL;
+                zones[n3 - 1] = v2.kind == V_TEXT ? arena_strndup(&a, v2.s, v2.len) : "UTC";
+            }
+        }
+        rc = rows_error(&r, err);
+        rows_close(&r);
+    }
+    if (store_in_tx(c))
+        store_rollback(c);
+    store_release(c);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        Ctx ctx;
+        memset(&ctx, 0, sizeof ctx);
+        ctx.arena = &a;
+        ctx.store = s;
+        ctx.now = clock_now();
+        ctx.request_id = "bill-run";
+        ctx.user_email = "system";
+        ctx.role_name = "system";
+        ctx.role = ROLE_ADMIN;
+        ctx.currency = cur[i];
+        ctx.timezone = zones[i];
+        snprintf(ctx.tenant_id, sizeof ctx.tenant_id, "%s", ids[i]);
+        BillRunStats st;
+        rc = billrun_run(&ctx, date, &st, NULL, err);
+        total->customers += st.customers;
+        total->invoiced += st.invoiced;
+        total->skipped += st.skipped;
+        total->failed += st.failed;
+    }
+    arena_free(&a);
+    return rc;
+}
+
+static int runs_endpoint(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
+{
+    static const char *const keys[] = {"date", NULL};
+    Date d;
+    int rc = check_keys(in->body, keys, err);
+    if (rc == 0)
+        rc = parse_date_field(&d, in->body, "date", err);
+    if (rc < 0)
+        return rc;
+    BillRunStats st;
+    const char *run_id = NULL;
+    rc = billrun_run(ctx, d, &st, &run_id, err);
+    if (rc < 0)
+        return rc;
+    out->json = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i}", "id", run_id, "run_date", date_s(ctx, d), "customers",
+                          st.customers, "invoices_created", st.invoiced, "skipped", st.skipped, "customers_failed",
+                          st.failed);
+    out->status = 201;
+    return 0;
+}
+
+/* The daily job: today's run for the tenant, inside the job's own transaction (claimed once per
+ * tenant-local day by domain/jobs.c), so a failure leaves nothing and is retried. */
+static int daily_run(Ctx *ctx, Date today, Error *err)
+{
+    BillRunStats st;
+    return billrun_run(ctx, today, &st, NULL, err);
+}
+
+static const DailyJob bill_job = {.name = "bill_run", .run = daily_run};
+
+static const Endpoint preview_ep = {
+    .method = "POST", .path = "billing/preview", .write = false, .role = ROLE_USER,
+    .run = preview,
+    .doc = "The invoice a bill run would make for a customer and period [period_start, period_end), with every line's calculation; changes nothing",
+};
+
+static const Endpoint runs_ep = {
+    .method = "POST", .path = "billing/runs", .write = false, .role = ROLE_MANAGER,
+    .run = runs_endpoint,
+    .doc = "Bills every customer whose cycles end on or before date, one transaction per customer; idempotent",
+};
+
+void billrun_init(void)
+{
+    registry_add_endpoint(&preview_ep);
+    registry_add_endpoint(&runs_ep);
+    jobs_add_daily(&bill_job);
+}

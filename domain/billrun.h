@@ -1,0 +1,37 @@
+/* domain/billrun.h — the preview and the bill run: the database read
+ * (billing_load.c), the pure engine (engine.h), and the write through the
+ * invoicing module (invoices, lines, numbering, tax, totals).
+ */
+#ifndef REMIT_DOMAIN_BILLRUN_H
+#define REMIT_DOMAIN_BILLRUN_H
+
+#include <jansson.h>
+
+#include "core/date.h"
+#include "store/store.h"
+
+typedef struct BillRunStats {
+    int customers;          /* customers looked at */
+    int invoiced;           /* invoices made */
+    int skipped;            /* nothing due, or billed by a concurrent run (unique key) */
+    int failed;             /* customers whose transaction failed (their error is logged) */
+} BillRunStats;
+
+/* Bills one customer for the run of `date` inside ctx's transaction: locks the customer,
+ * reads, rates [date - 1 month, date), writes the invoice (if any line), bucket_usage, the
+ * billed records and cycles and the charged-through dates. *invoice_id (may be NULL) gets the
+ * new invoice's id, or NULL. ERR_CONFLICT when a concurrent run billed the same thing first. */
+int billrun_customer(Ctx *ctx, const char *customer_id, Date date, const char *run_id, const char **invoice_id,
+                     Error *err);
+
+/* The whole run for ctx's tenant (ctx->tenant_id, ctx->store): one transaction per customer
+ * on its own connection, so a crash loses at most the customer being billed, and a rerun
+ * continues. Records a billing_runs row. ctx->conn is not used. */
+int billrun_run(Ctx *ctx, Date date, BillRunStats *stats, const char **run_id, Error *err);
+
+/* Every tenant (the CLI: remit bill-run --date D). */
+int billrun_all_tenants(Store *s, Date date, BillRunStats *stats, Error *err);
+
+void billrun_init(void);
+
+#endif
