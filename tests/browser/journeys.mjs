@@ -31,9 +31,14 @@ function haveApi(need) {
   return !!openapi.components.schemas[need + '_list'];
 }
 
-async function shoot(page, name) {
-  // the top of the screen, without transient toasts or a focus ring left by the last click
-  await page.evaluate(() => { document.activeElement?.blur?.(); window.scrollTo(0, 0); const t = document.querySelector('.toasts'); if (t) t.style.visibility = 'hidden'; });
+async function shoot(page, name, { at } = {}) {
+  // the top of the screen (or the part named by `at`), without transient toasts or a focus ring
+  await page.evaluate((at) => {
+    document.activeElement?.blur?.();
+    window.scrollTo(0, 0);
+    if (at) document.querySelector(at)?.scrollIntoView({ block: 'center' });
+    const t = document.querySelector('.toasts'); if (t) t.style.visibility = 'hidden';
+  }, at);
   await page.waitForTimeout(150);
   await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`) });
   await page.setViewportSize(PHONE);
@@ -651,6 +656,8 @@ test('organisation settings: a bad time zone is refused on its field, a new name
 // Fills every required field of a generic form that is still empty, by its kind: the first
 // option of a picker or a select, a date at the start of this month, an amount, a word.
 async function fillRequired(page, scope, values = {}) {
+  await page.waitForSelector(scope);
+  await page.$$eval(`${scope} details`, (ds) => ds.forEach((d) => { d.open = true; }));
   for (const [name, v] of Object.entries(values)) {
     const el = await page.$(`${scope} [data-field=${name}] input, ${scope} [data-field=${name}] select, ${scope} [data-field=${name}] textarea`);
     if (!el) continue;
@@ -681,41 +688,61 @@ test('billing journey: a plan assigned to a customer, a bill-run preview with it
   await signup(page, 'Billing Co ' + uniq());
   await apiIn(page, 'POST', 'company_profiles', { name: 'Billing Co Pvt Ltd' });
   const cid = await addCustomer(page, { name: 'Contoso Managed', code: 'CTM' });
-  // a service and a monthly fixed plan, through the generic forms
+  // a service and a monthly fixed plan with it, through the generic forms
   await page.goto(BASE + '/r/services/new');
   await fillRequired(page, 'form.rform', { name: 'Managed workstation', default_rate: '300.00' });
   await page.click('form.rform button[type=submit]');
   await page.waitForSelector('.page-head h1:has-text("Managed workstation")');
   await page.goto(BASE + '/r/billing_plans/new');
-  await fillRequired(page, 'form.rform', { name: 'Managed IT monthly' });
+  await fillRequired(page, 'form.rform', { plan_name: 'Managed IT monthly', plan_type: 'fixed', billing_frequency: 'monthly' });
   await shoot(page, 'billing-plan-new');
   await page.click('form.rform button[type=submit]');
   await page.waitForSelector('.page-head h1:has-text("Managed IT monthly")');
-  // assigned to the customer from the customer 360
-  await page.goto(`${BASE}/r/customer_billing_plans/new?customer_id=${cid}`);
-  await fillRequired(page, 'form.rform', {});
+  const planUrl = page.url();
+  await page.click('.related a:has-text("New")');
+  await fillRequired(page, 'form.rform', { service_id: 'Managed workstation' });
   await page.click('form.rform button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.endsWith('/new'));
-  // preview this month: lines with their calculation, nothing saved
+  await page.waitForURL(planUrl);
+  await page.waitForSelector('.related .dtable >> text=Managed workstation');
+  // assigned to the customer from the customer 360, from the first of this month
+  const now = new Date();
+  const first = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-01`;
+  const next = new Date(now.getFullYear(), now.getMonth() + 1, 1);
+  const nextFirst = `${next.getFullYear()}-${String(next.getMonth() + 1).padStart(2, '0')}-01`;
+  await page.goto(`${BASE}/r/customers/${cid}`);
+  await page.click('[role=tab]:has-text("Customer billing plans")');
+  await page.click('.related a:has-text("New")');
+  await fillRequired(page, 'form.rform', { plan_id: 'Managed IT', start_date: first });
+  await page.click('form.rform button[type=submit]');
+  await page.waitForURL(`**/r/customers/${cid}`);
+  // the plans as cards
+  await page.goto(BASE + '/r/billing_plans');
+  await page.waitForSelector('.cat-card:has-text("Managed IT monthly")');
+  await shoot(page, 'billing-plans');
+  // preview this month: the line and its calculation, nothing saved
   await page.goto(BASE + '/billing/run');
   await page.click('#pv-customer');
   await page.fill('#pv-customer', 'Contoso');
   await page.click('.combo-list li:has-text("Contoso")');
   await page.click('button:has-text("Preview")');
-  await page.waitForSelector('[data-testid=preview-total], .preview, .empty');
+  await page.waitForSelector('[data-testid=preview-total]');
+  expect((await page.textContent('[data-testid=preview-total]')).includes('300.00'), 'a full month of the plan is 300.00');
+  expect((await page.textContent('.preview')).includes('Managed IT monthly'), 'the trace names the plan');
   await shoot(page, 'bill-run-preview');
-  const invoicesBefore = (await apiIn(page, 'GET', `invoices?customer_id=${cid}`)).body.data.length;
-  expect(invoicesBefore === 0, 'a preview changes nothing');
-  // the run
-  await page.fill('#run-date', new Date(Date.now() + 40 * 86400000).toISOString().slice(0, 10));
+  const before = (await apiIn(page, 'GET', `invoices?customer_id=${cid}`)).body.data.length;
+  expect(before === 0, 'a preview changes nothing');
+  // the run on the first of next month bills this month
+  await page.fill('#run-date', nextFirst);
   await page.click('button:has-text("Run bill run")');
   await page.click('.modal-foot button:has-text("Run now")');
   await page.waitForSelector('[data-testid=run-result]', { timeout: 30000 });
-  await shoot(page, 'bill-run-result');
+  expect((await page.textContent('[data-testid=run-result]')).includes('1 invoice'), 'the run made one invoice: ' + await page.textContent('[data-testid=run-result]'));
+  await shoot(page, 'bill-run-result', { at: '[data-testid=run-result]' });
   const after = (await apiIn(page, 'GET', `invoices?customer_id=${cid}`)).body.data;
-  expect(after.length >= 1, 'the run made the customer\'s invoice');
-  await page.goto(`${BASE}/r/invoices/${after[0].id}`);
-  await page.waitForSelector('.doc');
+  expect(after.length === 1 && after[0].total === '300.00', 'the customer\'s invoice is 300.00');
+  await page.click('.run-list a >> nth=0');
+  await page.waitForSelector('.doc-number');
+  expect((await page.textContent('.doc')).includes('Managed workstation'), 'the invoice shows the plan\'s line');
 }, { needs: ['billing_plans', 'customer_billing_plans', 'services', 'billing/preview', 'billing/runs'] });
 
 test('approvals inbox lists what waits and decides it', async ({ page }) => {

@@ -31,7 +31,7 @@ function fieldFrom(name, s, requiredSet) {
   return {
     name, type, nullable,
     label: !s['x-references'] && /_id$/.test(name) ? humanize(name.replace(/_id$/, '')) + ' ID' : humanize(name),
-    enum: s.enum || null,
+    enum: s.enum ? s.enum.filter((v) => v !== null) : null,
     ref: s['x-references'] || null,
     currencyField: s['x-currency-field'] || null,
     maxLength: s.maxLength || null,

@@ -59,6 +59,7 @@ export function defaultColumns(r, skip = []) {
   take((f) => f.name === 'email' || f.name === 'phone' || f.name === 'job_title', 2);
   take((f) => f.type === 'ref', 1);
   take((f) => f.type === 'enum' && f.required, 1);
+  take((f) => f.type === 'int' && /(invoices_created|customers_billed|_count$|^customers$|failed)/.test(f.name), 3);
   take((f) => ['city', 'currency', 'payment_terms', 'prefix', 'last_used_at', 'expires_at', 'quantity', 'rate', 'unit_price', 'default_rate'].includes(f.name), 3);
   take((f) => f.type === 'text' && (!f.maxLength || f.maxLength <= 255), Math.max(0, Math.min(2, 7 - out.length)));
   if (out.length < 4) take((f) => f.type === 'bool' && /^is_/.test(f.name), 1);

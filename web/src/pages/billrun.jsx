@@ -22,15 +22,22 @@ function monthBounds() {
   return [iso(s), iso(e)];
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-/i;
+const QUIET = /(_id$|^kind$|^amount_base$|^explain$|^late$|^sources$|^minutes$)/;
+// A line's calculation: the server's own sentence when it gives one ("explain"), and the few
+// numbers that decide the amount as chips; identifiers and empty parts are left out.
 function Trace({ t }) {
   if (t == null) return null;
   if (typeof t === 'string') return <div class="trace">{t}</div>;
-  if (Array.isArray(t)) return <ul class="trace trace-list">{t.map((x, i) => <li key={i}><Trace t={x} /></li>)}</ul>;
+  if (Array.isArray(t)) return t.length ? <ul class="trace trace-list">{t.map((x, i) => <li key={i}><Trace t={x} /></li>)}</ul> : null;
   if (typeof t === 'object') {
+    const chips = Object.entries(t).filter(([k, v]) => !QUIET.test(k) && v !== null && v !== '' && v !== false && v !== 0 && typeof v !== 'object' && !UUID.test(String(v)));
+    const nested = Object.entries(t).filter(([, v]) => v && typeof v === 'object' && (!Array.isArray(v) || v.length));
     return (
-      <div class="trace chips">
-        {Object.entries(t).filter(([, v]) => v !== null && v !== '' && typeof v !== 'object').map(([k, v]) => <span class="chip-soft" key={k}><span class="muted">{humanize(k)}</span> {String(v)}</span>)}
-        {Object.entries(t).filter(([, v]) => v && typeof v === 'object').map(([k, v]) => <div key={k}><span class="muted small">{humanize(k)}:</span> <Trace t={v} /></div>)}
+      <div class="trace">
+        {t.explain && <p class="trace-explain">{t.explain}</p>}
+        <div class="chips">{chips.map(([k, v]) => <span class="chip-soft" key={k}><span class="muted">{humanize(k)}</span> {String(v)}</span>)}</div>
+        {nested.map(([k, v]) => <div key={k}><span class="muted small">{humanize(k)}:</span> <Trace t={v} /></div>)}
       </div>
     );
   }
@@ -116,13 +123,19 @@ function RunBilling({ onDone }) {
         await new Promise((r) => setTimeout(r, 700));
         out = await request('GET', `${runsTable}/${out.id}`);
       }
-      setRun({ started, result: out, ms: Date.now() - started });
+      // the invoices this run made, when invoices say which run made them
+      let made = null;
+      const ir = res('invoices');
+      if (out && out.id && ir && ir.filters.includes('billing_run_id')) {
+        try { made = (await request('GET', 'invoices', { query: { billing_run_id: out.id, limit: 50 } })).data; made.forEach((x) => rememberLabel('invoices', x)); } catch { made = null; }
+      }
+      setRun({ started, result: out, made, ms: Date.now() - started });
       onDone && onDone();
     } catch (e) { setRun({ started, error: e }); }
     clearInterval(timer.current);
   };
   const r = run?.result;
-  const invoices = r && (r.invoices || r.invoice_ids || []);
+  const invoices = r && (run.made || r.invoices || r.invoice_ids || []);
   const count = r && (r.invoices_created ?? r.invoice_count ?? r.created ?? (Array.isArray(invoices) ? invoices.length : null));
   return (
     <Card title="Run billing" id="run-h">
@@ -141,13 +154,13 @@ function RunBilling({ onDone }) {
           <Icon name="check" size={18} />
           <div>
             <strong>Bill run finished{count != null ? `: ${count} invoice${count === 1 ? '' : 's'} made` : ''}.</strong>
-            <div class="small">{[r.customers_billed != null && `${r.customers_billed} customers billed`, r.skipped != null && `${r.skipped} already billed`, r.total && `total ${money(r.total, r.currency)}`, `${(run.ms / 1000).toFixed(1)} s`].filter(Boolean).join(' · ')}</div>
+            <div class="small">{[r.customers != null && `${r.customers} customer${r.customers === 1 ? '' : 's'} looked at`, r.customers_billed != null && `${r.customers_billed} customers billed`, r.skipped ? `${r.skipped} with nothing new to bill` : null, r.customers_failed ? `${r.customers_failed} failed` : null, r.total && `total ${money(r.total, r.currency)}`, `${(run.ms / 1000).toFixed(1)} s`].filter(Boolean).join(' · ')}</div>
             {Array.isArray(invoices) && invoices.length > 0 && (
-              <ul class="run-invoices">
+              <ul class="run-invoices run-list">
                 {invoices.slice(0, 20).map((x) => {
                   const id = typeof x === 'string' ? x : x.id || x.invoice_id;
                   if (typeof x === 'object') rememberLabel('invoices', x);
-                  return <li key={id}><RefCell table="invoices" id={id} />{typeof x === 'object' && x.total && <span class="muted"> · {money(x.total, x.currency)}</span>}</li>;
+                  return <li key={id}><RefCell table="invoices" id={id} />{typeof x === 'object' && x.customer_id && <> · <RefCell table="customers" id={x.customer_id} link={false} /></>}{typeof x === 'object' && x.total && <span class="muted"> · {money(x.total, x.currency)}</span>}</li>;
                 })}
               </ul>
             )}
