@@ -135,7 +135,7 @@ export function Dashboard() {
           if (nextField && r.sortable.includes(nextField)) q.order = nextField;
           if (r.filters.includes('is_active')) q.is_active = 'true';
           const page = await request('GET', r.path, { query: q });
-          setRuns({ data: page.data.map((p) => ({ customer_id: p.customer_id, plan_id: p.plan_id || p.billing_plan_id, date: nextField ? p[nextField] : null, id: p.id })), source: 'computed from GET /api/v1/customer_billing_plans', nextField });
+          setRuns({ data: page.data.map((p) => ({ customer_id: p.customer_id, plan_id: p.plan_id || p.billing_plan_id, date: nextField ? p[nextField] : null, through: p.charged_through, start: p.start_date, id: p.id })), source: 'computed from GET /api/v1/customer_billing_plans', nextField });
         } else setRuns({ data: [] });
       } catch { setRuns({ data: [] }); }
     })();
@@ -215,7 +215,7 @@ export function Dashboard() {
                   <li key={x.id || i}>
                     <span class="feed-dot" />
                     <div><RefCell table="customers" id={x.customer_id} />{x.plan_id && <> · <RefCell table="billing_plans" id={x.plan_id} /></>}
-                      <div class="muted small">{x.date ? `next bill ${date(x.date)}` : 'active plan'}{x.amount ? ' · ' + money(x.amount, x.currency) : ''}</div></div>
+                      <div class="muted small">{x.date ? `next bill ${date(x.date)}` : x.through ? `billed through ${date(x.through)}` : x.start ? `from ${date(x.start)}, not billed yet` : 'active plan'}{x.amount ? ' · ' + money(x.amount, x.currency) : ''}</div></div>
                   </li>
                 ))}
               </ul>
