@@ -2,6 +2,8 @@
  * from the registry (every served table, its fields, filters, actions and
  * sub-resources), the endpoints that are not a table's (registry_add_endpoint),
  * the sign-in endpoints and the error table.
+ * The order parameter of a list carries x-sortable, the keys it accepts (the
+ * web console reads it).
  * Exports handle_openapi.
  */
 #include <stdio.h>
@@ -166,8 +168,13 @@ static json_t *list_params(const Table *t)
         }
     char desc[2200];
     snprintf(desc, sizeof desc, "Comma-separated keys, '-' for descending. Sortable: %s", sortable);
-    json_array_append_new(ps, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", "order", "in", "query", "description",
-                                        desc, "schema", "type", "string"));
+    json_t *keys = json_array();
+    for (int c = 0; c < t->nfields; c++)
+        if ((t->fields[c].flags & SORT) && !(t->fields[c].flags & (SECRET | INTERNAL)))
+            json_array_append_new(keys, json_string(t->fields[c].name));
+    /* x-sortable: the same list as the description, for clients (the web console) to read */
+    json_array_append_new(ps, json_pack("{s:s, s:s, s:s, s:{s:s}, s:o}", "name", "order", "in", "query", "description",
+                                        desc, "schema", "type", "string", "x-sortable", keys));
     bool search = false;
     for (int c = 0; c < t->nfields; c++) {
         const Field *f = &t->fields[c];

@@ -31,7 +31,7 @@ void handle_static(Request *r)
         if (strncmp(path, "/assets/", 8) == 0)
             reply_header(r, "Cache-Control", "public, max-age=31536000, immutable");
         reply_header(r, "Content-Security-Policy",
-                     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-src 'self' blob:;"
+                     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; frame-src 'self' blob:;"
                      " object-src 'self' blob:; frame-ancestors 'none'");
         reply_bytes(r, 200, a->content_type, a->data, a->size);
         return;
