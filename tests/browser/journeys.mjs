@@ -444,6 +444,8 @@ test('invoice journey: company profile, customer, invoice finalized, PDF, partia
   await dl.saveAs(pdfPath);
   const pdf = readFileSync(pdfPath);
   expect(pdf.slice(0, 5).toString() === '%PDF-' && pdf.length > 1000, 'the download is a PDF');
+  // the UBL e-invoice is offered beside it (its content is validated by the e-invoicing suites)
+  expect(await page.locator('button:has-text("Download UBL e-invoice")').count() === 1, 'the UBL file is offered beside the PDF');
   // aging before payment: everything current
   await page.goto(BASE + '/');
   await page.waitForSelector('.hbars');

@@ -414,6 +414,7 @@ export function InvoiceView({ id }) {
         {draft && <Button kind="primary" icon="check" busy={busy} onClick={finalize}>Finalize</Button>}
         {!draft && <Button icon="file" onClick={() => setModal('pdf')}>Preview PDF</Button>}
         {!draft && <Button icon="download" onClick={() => download(`/api/v1/invoices/${id}/pdf`, pdfName)}>Download PDF</Button>}
+        {!draft && hasAction('invoices', 'ubl') && <Button icon="download" onClick={() => download(`/api/v1/invoices/${id}/ubl`, pdfName.replace(/\.pdf$/, '.xml'))}>Download UBL e-invoice</Button>}
         {!draft && inv.status !== 'cancelled' && has('credit_notes') && <Button icon="credit" onClick={() => setModal('credit')}>Credit note</Button>}
         {open && <Button icon="x" kind="ghost-danger" onClick={() => setModal('cancel')}>Cancel</Button>}
         {open && has('receipts') && <Button kind="primary" icon="receipt" onClick={() => setModal('pay')}>Record payment</Button>}
