@@ -468,27 +468,13 @@ static int app_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, 
     if (!status_is(&cn, "issued"))
         return err_set(err, ERR_STATE, "credit_note_id", "the credit note is %s: only an issued note with a balance can be applied",
                        row_text(&cn, "status"));
-    if (strcmp(row_text(&cn, "customer_id"), row_text(&inv, "customer_id")) != 0)
-        return err_set(err, ERR_INVALID, "invoice_id", "the invoice belongs to another customer than the credit note");
-    const char *cur = row_text(&cn, "currency");
-    if (strcmp(cur, row_text(&inv, "currency")) != 0)
-        return err_set(err, ERR_INVALID, "invoice_id", "the invoice is in %s, the credit note in %s",
-                       row_text(&inv, "currency"), cur);
-    if (!invoice_open(&inv))
-        return err_set(err, ERR_STATE, "invoice_id", "the invoice is %s: a credit can only be applied to a finalized invoice that is not paid or cancelled",
-                       row_text(&inv, "status"));
-    int64_t amt = row_int(row, "amount_applied");
-    rc = doc_money_restate(&amt, ctx->currency ? ctx->currency : "INR", cur, "amount_applied", err);
+    static const DocApplication rule = {"credit note", "a credit can only be applied", "amount_applied",
+                                        "balance_remaining", "the credit note's balance"};
+    int64_t amt;
+    const char *cur;
+    rc = doc_application_check(ctx, &rule, row, &cn, &inv, &amt, &cur, err);
     if (rc < 0)
         return rc;
-    if (amt <= 0)
-        return err_set(err, ERR_RANGE, "amount_applied", "amount_applied must be greater than 0");
-    if (amt > row_int(&cn, "balance_remaining"))
-        return err_set(err, ERR_INVALID, "amount_applied", "amount_applied exceeds the credit note's balance of %s",
-                       fmt_money(ctx, row_int(&cn, "balance_remaining"), cur));
-    if (amt > row_int(&inv, "balance_due"))
-        return err_set(err, ERR_INVALID, "amount_applied", "amount_applied exceeds the invoice's balance due of %s",
-                       fmt_money(ctx, row_int(&inv, "balance_due"), cur));
     row_set(row, "amount_applied", val_int(amt));
     row_set_text(ctx, row, "currency", cur);
     char d[11];

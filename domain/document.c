@@ -15,6 +15,7 @@
  * recomputed, so changing a draft's date picks up the rate in force then.
  */
 #include "domain/document.h"
+#include "domain/invoice.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -756,5 +757,38 @@ int doc_money_restate(int64_t *v, const char *from, const char *to, const char *
     if (*v % d != 0)
         return err_set(err, ERR_PRECISION, field, "%s has more decimals than %s allows (%d)", field, to, b->exponent);
     *v /= d;
+    return 0;
+}
+
+int doc_application_check(Ctx *ctx, const DocApplication *a, const Row *row, const Row *source, const Row *inv,
+                          int64_t *amount, const char **currency, Error *err)
+{
+    if (strcmp(row_text(source, "customer_id"), row_text(inv, "customer_id")) != 0)
+        return err_set(err, ERR_INVALID, "invoice_id", "the invoice belongs to another customer than the %s", a->source);
+    const char *cur = row_text(source, "currency");
+    if (strcmp(cur, row_text(inv, "currency")) != 0)
+        return err_set(err, ERR_INVALID, "invoice_id", "the invoice is in %s, the %s in %s", row_text(inv, "currency"),
+                       a->source, cur);
+    if (!invoice_open(inv))
+        return err_set(err, ERR_STATE, "invoice_id", "the invoice is %s: %s to a finalized invoice that is not paid or cancelled",
+                       row_text(inv, "status"), a->open_rule);
+    int64_t amt = row_int(row, a->amount_field);
+    int rc = doc_money_restate(&amt, ctx->currency ? ctx->currency : "INR", cur, a->amount_field, err);
+    if (rc < 0)
+        return rc;
+    if (amt <= 0)
+        return err_set(err, ERR_RANGE, a->amount_field, "%s must be greater than 0", a->amount_field);
+    char buf[MONEY_FORMAT_MAX];
+    const Currency *c = currency_find(cur);
+    if (amt > row_int(source, a->balance_field)) {
+        money_format(buf, sizeof buf, row_int(source, a->balance_field), c);
+        return err_set(err, ERR_INVALID, a->amount_field, "%s exceeds %s of %s", a->amount_field, a->balance_label, buf);
+    }
+    if (amt > row_int(inv, "balance_due")) {
+        money_format(buf, sizeof buf, row_int(inv, "balance_due"), c);
+        return err_set(err, ERR_INVALID, a->amount_field, "%s exceeds the invoice's balance due of %s", a->amount_field, buf);
+    }
+    *amount = amt;
+    *currency = cur;
     return 0;
 }

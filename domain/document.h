@@ -117,4 +117,20 @@ int doc_snapshot(Ctx *ctx, const CompanySettings *cs, const CustomerInfo *ci, Ro
  * before the row's currency was known): exact, or ERR_PRECISION naming field. */
 int doc_money_restate(int64_t *v, const char *from, const char *to, const char *field, Error *err);
 
+/* Money from a source document (a receipt, a credit note) applied to an invoice: the one rule
+ * both follow. The source and the invoice must belong to one customer and be in one currency, the
+ * invoice must be open, and the amount (given in `amount_field`, restated in the source's currency)
+ * must be positive and within both the source's remaining balance and the invoice's balance due.
+ * The wording names the source; on success *amount and *currency are set. */
+typedef struct DocApplication {
+    const char *source;             /* "receipt", "credit note" */
+    const char *open_rule;          /* "money can only be allocated", "a credit can only be applied" */
+    const char *amount_field;       /* "allocated_amount", "amount_applied" */
+    const char *balance_field;      /* the source's remaining balance column */
+    const char *balance_label;      /* "the receipt's unallocated amount" */
+} DocApplication;
+
+int doc_application_check(Ctx *ctx, const DocApplication *a, const Row *row, const Row *source, const Row *inv,
+                          int64_t *amount, const char **currency, Error *err);
+
 #endif

@@ -255,27 +255,13 @@ static int alloc_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old
     if (!status_is(&receipt, "pending") && !status_is(&receipt, "cleared"))
         return err_set(err, ERR_STATE, "receipt_id", "the receipt is %s: its money cannot be allocated",
                        row_text(&receipt, "status"));
-    if (strcmp(row_text(&receipt, "customer_id"), row_text(&inv, "customer_id")) != 0)
-        return err_set(err, ERR_INVALID, "invoice_id", "the invoice belongs to another customer than the receipt");
-    const char *cur = row_text(&receipt, "currency");
-    if (strcmp(cur, row_text(&inv, "currency")) != 0)
-        return err_set(err, ERR_INVALID, "invoice_id", "the invoice is in %s, the receipt in %s",
-                       row_text(&inv, "currency"), cur);
-    if (!invoice_open(&inv))
-        return err_set(err, ERR_STATE, "invoice_id", "the invoice is %s: money can only be allocated to a finalized invoice that is not paid or cancelled",
-                       row_text(&inv, "status"));
-    int64_t amt = row_int(row, "allocated_amount");
-    rc = doc_money_restate(&amt, ctx->currency ? ctx->currency : "INR", cur, "allocated_amount", err);
+    static const DocApplication rule = {"receipt", "money can only be allocated", "allocated_amount",
+                                        "unallocated_amount", "the receipt's unallocated amount"};
+    int64_t amt;
+    const char *cur;
+    rc = doc_application_check(ctx, &rule, row, &receipt, &inv, &amt, &cur, err);
     if (rc < 0)
         return rc;
-    if (amt <= 0)
-        return err_set(err, ERR_RANGE, "allocated_amount", "allocated_amount must be greater than 0");
-    if (amt > row_int(&receipt, "unallocated_amount"))
-        return err_set(err, ERR_INVALID, "allocated_amount", "allocated_amount exceeds the receipt's unallocated amount of %s",
-                       fmt_money(ctx, row_int(&receipt, "unallocated_amount"), cur));
-    if (amt > row_int(&inv, "balance_due"))
-        return err_set(err, ERR_INVALID, "allocated_amount", "allocated_amount exceeds the invoice's balance due of %s",
-                       fmt_money(ctx, row_int(&inv, "balance_due"), cur));
     row_set(row, "allocated_amount", val_int(amt));
     row_set_text(ctx, row, "currency", cur);
     char d[11];
