@@ -184,6 +184,7 @@ for n in $sizes; do
     t0=$(date +%s)
     setup "billrun-$n" "$n"
     gen_s=$(($(date +%s) - t0))
+    [ "${BENCH_KEEP:-0}" = 1 ] && cp "$db" "$db.fresh"   # to run another build on the same data
     timed "run-$n" env REMIT_LOG_LEVEL=error "$BENCH_REMIT" bill-run --date "$date" --db "sqlite:$db" --data-dir "$REMIT_DATA"
     invoices=$(sqlite3 "$db" "SELECT COUNT(*) FROM invoices WHERE tenant_id = '$tenant'")
     lines=$(sqlite3 "$db" "SELECT COUNT(*) FROM invoice_line_items WHERE tenant_id = '$tenant'")

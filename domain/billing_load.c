@@ -1,14 +1,31 @@
-/* domain/billing_load.c — the database read before the engine: one
- * customer's rows into EngineInput (domain/engine.h has the struct <-> table
- * mapping). Exports billing_load.
+/* domain/billing_load.c — the database read before the engine: customers'
+ * rows into EngineInput (domain/engine.h has the struct <-> table mapping).
+ * Exports billing_chunk_load, billing_chunk_customer, billing_load.
  *
- * Only what can bill this customer is read: its assignments, their plans,
- * plan services, buckets and bundles, the services of those plans and of its
+ * Only what can bill a customer is read: its assignments, their plans, plan
+ * services, buckets and bundles, the services of those plans and of its
  * unbilled records, its unbilled (billed_at IS NULL) time entries and usage
  * records, its bucket_usage rows, the discounts linked to its plans or to it,
  * its status rows, the tenant's tax rates, and the fixed and bundle fees its
- * earlier (not cancelled) invoices billed. The preview and the bill run call
- * this same function, so the preview is the invoice the run makes.
+ * earlier (not cancelled) invoices billed.
+ *
+ * Chunks. The bill run reads a chunk of customers — every customer whose id
+ * is in [first, last] — with ONE query per table (customer_id >= $2 AND
+ * customer_id <= $3), instead of a dozen queries per customer; then
+ * billing_chunk_customer() cuts one customer's EngineInput out of the chunk.
+ * billing_load() (the preview, the assignment check) is the chunk of one
+ * customer [id, id] cut the same way, so the preview is the invoice the run
+ * makes: same queries, same order, same cutting. Every query has an ORDER BY,
+ * and the cutting keeps that order.
+ *
+ * Rows of one customer (assignments, time, usage, bucket usage, statuses,
+ * prior charges, the customer's own discount links) are sorted by customer
+ * id in C (strcmp, stable: the database's collation may order ids otherwise)
+ * and cut by binary search. Rows shared by many customers (plans, plan
+ * services, services, bucket plans, bundles, discounts, users) are loaded
+ * once per chunk, sorted by id, and a customer gets copies of the ones it
+ * needs, in id order. Tax rates, the company settings and the exchange rates
+ * are the tenant's, read once per chunk.
  *
  * Conventions: the tax region of a customer is its GST place of supply
  * (state code) when it has one, else its country; a time entry's date is its
@@ -16,6 +33,7 @@
  */
 #include "domain/billing_load.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/document.h"
@@ -67,63 +85,216 @@ static EngineApproval approval_at(Rows *r, int i)
 
 typedef struct Loader {
     Ctx *ctx;
-    Value p[2];
+    Value p[3];          /* $2 first customer, $3 last customer, $4 period end */
     Error *err;
 } Loader;
 
-/* $2 is the customer; queries that bound the records by date also use $3 (PostgreSQL refuses a
- * parameter that a statement does not use, so each query says how many it takes). */
+/* PostgreSQL refuses a parameter that a statement does not use: each query says how many of
+ * $2..$4 it takes. */
 static int query_n(Loader *L, Rows *r, const char *sql, int np)
 {
     return store_query(L->ctx->conn, r, sql, L->p, np, L->err);
 }
-#define query(L, r, sql) query_n((L), (r), (sql), strstr((sql), "$3") ? 2 : strstr((sql), "$2") ? 1 : 0)
+#define query(L, r, sql) query_n((L), (r), (sql), strstr((sql), "$4") ? 3 : strstr((sql), "$3") ? 2 : strstr((sql), "$2") ? 1 : 0)
 
-#define OF_CUSTOMER_PLANS "SELECT plan_id FROM customer_billing_plans WHERE tenant_id = $1 AND customer_id = $2"
+/* The chunk's customers, as a condition on a customer_id column. */
+#define IN_CHUNK(col) col " >= $2 AND " col " <= $3"
+#define OF_CHUNK_PLANS                                                                             \
+    "SELECT plan_id FROM customer_billing_plans WHERE tenant_id = $1 AND " IN_CHUNK("customer_id")
 
-static int load_plans(Loader *L, EngineInput *in)
+/* ---- sorting and searching in C ---- */
+
+typedef struct Keyed {
+    const char *key;
+    size_t pos;          /* position in the query's order: ties keep it (a stable sort) */
+} Keyed;
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const Keyed *x = a, *y = b;
+    int c = strcmp(x->key ? x->key : "", y->key ? y->key : "");
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Sorts n elements of `size` bytes at base by the string at byte offset `off` of each (a const
+ * char * member), stably; a no-op when they already are in order (the usual case). */
+static int sort_by_key(Ctx *ctx, void *base, size_t n, size_t size, size_t off)
+{
+    unsigned char *b = base;
+    bool sorted = true;
+    for (size_t i = 1; i < n && sorted; i++) {
+        const char *p = *(const char **)(b + (i - 1) * size + off), *q = *(const char **)(b + i * size + off);
+        sorted = strcmp(p ? p : "", q ? q : "") <= 0;
+    }
+    if (sorted)
+        return 0;
+    Keyed *k = ARENA_ARRAY(ctx->arena, Keyed, n);
+    unsigned char *copy = arena_alloc(ctx->arena, n * size);
+    if (!k || !copy)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        k[i] = (Keyed){*(const char **)(b + i * size + off), i};
+    qsort(k, n, sizeof *k, keyed_cmp);
+    memcpy(copy, b, n * size);
+    for (size_t i = 0; i < n; i++)
+        memcpy(b + i * size, copy + k[i].pos * size, size);
+    return 0;
+}
+#define SORT_BY(ctx, arr, n, member) sort_by_key((ctx), (arr), (n), sizeof *(arr), offsetof(__typeof__(*(arr)), member))
+
+/* The first index whose key (at offset off) is >= key, in an array sorted by that key. */
+static size_t lower_bound(const void *base, size_t n, size_t size, size_t off, const char *key)
+{
+    const unsigned char *b = base;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *k = *(const char *const *)(b + mid * size + off);
+        if (strcmp(k ? k : "", key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+#define LOWER(arr, n, member, key) lower_bound((arr), (n), sizeof *(arr), offsetof(__typeof__(*(arr)), member), (key))
+
+/* The run [*first, *first + return) of rows whose key equals key. */
+static size_t equal_run(const void *base, size_t n, size_t size, size_t off, const char *key, size_t *first)
+{
+    size_t i = lower_bound(base, n, size, off, key), j = i;
+    const unsigned char *b = base;
+    while (j < n) {
+        const char *k = *(const char *const *)(b + j * size + off);
+        if (!k || strcmp(k, key) != 0)
+            break;
+        j++;
+    }
+    *first = i;
+    return j - i;
+}
+#define RUN(arr, n, member, key, first)                                                            \
+    equal_run((arr), (n), sizeof *(arr), offsetof(__typeof__(*(arr)), member), (key), (first))
+
+/* A set of indices into a chunk array, kept sorted and without duplicates (small: a customer's). */
+typedef struct IdxSet {
+    size_t *v;
+    size_t n, cap;
+} IdxSet;
+
+static int idx_add(Ctx *ctx, IdxSet *s, size_t i)
+{
+    size_t k = 0;
+    while (k < s->n && s->v[k] < i)
+        k++;
+    if (k < s->n && s->v[k] == i)
+        return 0;
+    if (s->n == s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 16;
+        size_t *nv = arena_realloc(ctx->arena, s->v, s->cap * sizeof *nv, ncap * sizeof *nv);
+        if (!nv)
+            return -1;
+        s->v = nv;
+        s->cap = ncap;
+    }
+    memmove(s->v + k + 1, s->v + k, (s->n - k) * sizeof *s->v);
+    s->v[k] = i;
+    s->n++;
+    return 0;
+}
+
+/* Adds the element of arr whose id is `id` (if any). */
+static int idx_add_id(Ctx *ctx, IdxSet *s, const void *arr, size_t n, size_t size, size_t off, const char *id)
+{
+    if (!id)
+        return 0;
+    size_t first;
+    if (equal_run(arr, n, size, off, id, &first) == 0)
+        return 0;
+    return idx_add(ctx, s, first);
+}
+#define ADD_ID(ctx, set, arr, n, key) idx_add_id((ctx), (set), (arr), (n), sizeof *(arr), offsetof(__typeof__(*(arr)), id), (key))
+
+/* Copies the chosen elements, in order, into a new array of the customer's arena. */
+static void *pick(Ctx *ctx, const void *arr, size_t size, const IdxSet *s)
+{
+    if (s->n == 0)
+        return NULL;
+    unsigned char *out = arena_alloc(ctx->arena, s->n * size);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < s->n; i++)
+        memcpy(out + i * size, (const unsigned char *)arr + s->v[i] * size, size);
+    return out;
+}
+
+/* ---- the chunk's queries ---- */
+
+static int load_customers(Loader *L, BillingChunk *ch)
 {
     Ctx *ctx = L->ctx;
     Rows r;
-    size_t cap = 0, n = 0;
-    EngineCustomerPlan *cps = NULL;
+    size_t cap = 0;
     int rc = query(L, &r,
-                   "SELECT id, plan_id, service_category, start_date, end_date, is_active, billing_anchor,"
-                   " charged_through FROM customer_billing_plans"
-                   " WHERE tenant_id = $1 AND customer_id = $2 AND deleted_at IS NULL ORDER BY start_date, id");
+                   "SELECT id, " DOC_CUSTOMER_COLUMNS " FROM customers WHERE tenant_id = $1 AND " IN_CHUNK("id")
+                   " AND deleted_at IS NULL ORDER BY id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineCustomerPlan *cp = PUSH(cps, n, cap);
-        if (!cp)
+        BillingChunkCustomer *c = PUSH(ch->customers, ch->ncustomers, cap);
+        if (!c)
             break;
-        cp->id = txt(ctx, &r, 0);
-        cp->customer_id = in->customer->id;
-        cp->plan_id = txt(ctx, &r, 1);
-        cp->service_category = txt(ctx, &r, 2);
-        cp->start_date = date_at(&r, 3, NULL);
-        cp->end_date = date_at(&r, 4, &cp->has_end_date);
-        cp->is_active = rows_get(&r, 5).i != 0;
-        cp->anchor = date_at(&r, 6, &cp->has_anchor);
-        cp->charged_through = date_at(&r, 7, &cp->has_charged_through);
+        c->id = txt(ctx, &r, 0);
+        doc_customer_read(ctx, &r, 1, &c->info);
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->customer_plans = cps;
-    in->ncustomer_plans = n;
-    if (rc < 0)
-        return rc;
+    if (rc == 0 && SORT_BY(ctx, ch->customers, ch->ncustomers, id) < 0)
+        rc = engine_oom(L->err);
+    return rc;
+}
 
-    EnginePlan *plans = NULL;
-    n = cap = 0;
-    rc = query(L, &r,
-               "SELECT id, plan_name, billing_frequency, is_custom, plan_type, hourly_rate, use_user_rate,"
-               " no_proration, billing_timing FROM billing_plans WHERE tenant_id = $1 AND id IN (" OF_CUSTOMER_PLANS
-               ")");
+static int load_plans(Loader *L, BillingChunk *ch)
+{
+    Ctx *ctx = L->ctx;
+    Rows r;
+    size_t cap = 0;
+    int rc = query(L, &r,
+                   "SELECT customer_id, id, plan_id, service_category, start_date, end_date, is_active, billing_anchor,"
+                   " charged_through FROM customer_billing_plans WHERE tenant_id = $1 AND " IN_CHUNK("customer_id")
+                   " AND deleted_at IS NULL ORDER BY customer_id, start_date, id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EnginePlan *p = PUSH(plans, n, cap);
+        EngineCustomerPlan *cp = PUSH(ch->customer_plans, ch->ncustomer_plans, cap);
+        if (!cp)
+            break;
+        cp->customer_id = txt(ctx, &r, 0);
+        cp->id = txt(ctx, &r, 1);
+        cp->plan_id = txt(ctx, &r, 2);
+        cp->service_category = txt(ctx, &r, 3);
+        cp->start_date = date_at(&r, 4, NULL);
+        cp->end_date = date_at(&r, 5, &cp->has_end_date);
+        cp->is_active = rows_get(&r, 6).i != 0;
+        cp->anchor = date_at(&r, 7, &cp->has_anchor);
+        cp->charged_through = date_at(&r, 8, &cp->has_charged_through);
+    }
+    rc = rows_error(&r, L->err);
+    rows_close(&r);
+    if (rc < 0)
+        return rc;
+    if (SORT_BY(ctx, ch->customer_plans, ch->ncustomer_plans, customer_id) < 0)
+        return engine_oom(L->err);
+
+    cap = 0;
+    rc = query(L, &r,
+               "SELECT id, plan_name, billing_frequency, is_custom, plan_type, hourly_rate, use_user_rate,"
+               " no_proration, billing_timing FROM billing_plans WHERE tenant_id = $1 AND id IN (" OF_CHUNK_PLANS
+               ") ORDER BY id");
+    if (rc < 0)
+        return rc;
+    while (rows_next(&r)) {
+        EnginePlan *p = PUSH(ch->plans, ch->nplans, cap);
         if (!p)
             break;
         p->id = txt(ctx, &r, 0);
@@ -141,8 +312,8 @@ static int load_plans(Loader *L, EngineInput *in)
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->plans = plans;
-    in->nplans = n;
+    if (rc == 0 && SORT_BY(ctx, ch->plans, ch->nplans, id) < 0)
+        rc = engine_oom(L->err);
     return rc;
 }
 
@@ -177,19 +348,18 @@ static int parse_tiers(Ctx *ctx, const char *json, EnginePlanService *ps, Error 
     return rc;
 }
 
-static int load_plan_services(Loader *L, EngineInput *in)
+static int load_plan_services(Loader *L, BillingChunk *ch)
 {
     Ctx *ctx = L->ctx;
     Rows r;
-    size_t n = 0, cap = 0;
-    EnginePlanService *v = NULL;
+    size_t cap = 0;
     int rc = query(L, &r,
                    "SELECT plan_id, service_id, quantity, custom_rate, pricing_model, package_size, tiers, bundle_id"
-                   " FROM plan_services WHERE tenant_id = $1 AND plan_id IN (" OF_CUSTOMER_PLANS ")");
+                   " FROM plan_services WHERE tenant_id = $1 AND plan_id IN (" OF_CHUNK_PLANS ") ORDER BY plan_id, id");
     if (rc < 0)
         return rc;
     while (rc == 0 && rows_next(&r)) {
-        EnginePlanService *ps = PUSH(v, n, cap);
+        EnginePlanService *ps = PUSH(ch->plan_services, ch->nplan_services, cap);
         if (!ps)
             break;
         ps->plan_id = txt(ctx, &r, 0);
@@ -209,99 +379,133 @@ static int load_plan_services(Loader *L, EngineInput *in)
     if (rc == 0)
         rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->plan_services = v;
-    in->nplan_services = n;
+    if (rc == 0 && SORT_BY(ctx, ch->plan_services, ch->nplan_services, plan_id) < 0)
+        rc = engine_oom(L->err);
     return rc;
 }
 
-static int load_services(Loader *L, EngineInput *in)
+#define SERVICE_COLUMNS                                                                            \
+    "SELECT id, name, service_type, default_rate, unit_of_measure, category_id, tax_category, is_taxable FROM services"
+
+static void service_read(Ctx *ctx, Rows *r, EngineService *s)
+{
+    s->id = txt(ctx, r, 0);
+    s->name = txt(ctx, r, 1);
+    const char *t = txt(ctx, r, 2);
+    s->type = t && strcmp(t, "time") == 0 ? ENGINE_SERVICE_TIME
+              : t && strcmp(t, "usage") == 0 ? ENGINE_SERVICE_USAGE : ENGINE_SERVICE_FIXED;
+    s->default_rate = dec_at(r, 3, 6);
+    s->unit = txt(ctx, r, 4);
+    s->category_id = txt(ctx, r, 5);
+    s->tax_category = txt(ctx, r, 6);
+    s->is_tax_exempt = rows_get(r, 7).i == 0;
+}
+
+/* The services of the chunk's plans; those only unbilled records name are added by
+ * load_record_services once the records are read. */
+static int load_services(Loader *L, BillingChunk *ch)
 {
     Ctx *ctx = L->ctx;
     Rows r;
-    size_t n = 0, cap = 0;
-    EngineService *v = NULL;
     int rc = query(L, &r,
-                   "SELECT id, name, service_type, default_rate, unit_of_measure, category_id, tax_category, is_taxable"
-                   " FROM services WHERE tenant_id = $1 AND ("
-                   "id IN (SELECT service_id FROM plan_services WHERE tenant_id = $1 AND plan_id IN (" OF_CUSTOMER_PLANS
-                   "))"
-                   " OR id IN (SELECT service_id FROM time_entries WHERE tenant_id = $1 AND customer_id = $2"
-                   " AND billed_at IS NULL)"
-                   " OR id IN (SELECT service_id FROM usage_records WHERE tenant_id = $1 AND customer_id = $2"
-                   " AND billed_at IS NULL))");
+                   SERVICE_COLUMNS " WHERE tenant_id = $1 AND id IN (SELECT service_id FROM plan_services"
+                   " WHERE tenant_id = $1 AND plan_id IN (" OF_CHUNK_PLANS ")) ORDER BY id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineService *s = PUSH(v, n, cap);
+        EngineService *s = PUSH(ch->services, ch->nservices, ch->capservices);
         if (!s)
             break;
-        s->id = txt(ctx, &r, 0);
-        s->name = txt(ctx, &r, 1);
-        const char *t = txt(ctx, &r, 2);
-        s->type = t && strcmp(t, "time") == 0 ? ENGINE_SERVICE_TIME
-                  : t && strcmp(t, "usage") == 0 ? ENGINE_SERVICE_USAGE : ENGINE_SERVICE_FIXED;
-        s->default_rate = dec_at(&r, 3, 6);
-        s->unit = txt(ctx, &r, 4);
-        s->category_id = txt(ctx, &r, 5);
-        s->tax_category = txt(ctx, &r, 6);
-        s->is_tax_exempt = rows_get(&r, 7).i == 0;
+        service_read(ctx, &r, s);
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->services = v;
-    in->nservices = n;
+    if (rc == 0 && SORT_BY(ctx, ch->services, ch->nservices, id) < 0)
+        rc = engine_oom(L->err);
     return rc;
 }
 
-static int load_time(Loader *L, EngineInput *in)
+/* A service named by an unbilled record but by no plan of the chunk (its records come back
+ * "no plan"): read by id, once per chunk. */
+static int load_record_service(Loader *L, BillingChunk *ch, const char *id)
+{
+    if (!id || RUN(ch->services, ch->nservices, id, id, &(size_t){0}) > 0)
+        return 0;
+    Ctx *ctx = L->ctx;
+    Value p[1] = {val_text(id)};
+    Rows r;
+    int rc = store_query(ctx->conn, &r, SERVICE_COLUMNS " WHERE tenant_id = $1 AND id = $2", p, 1, L->err);
+    if (rc < 0)
+        return rc;
+    if (rows_next(&r)) {
+        EngineService *s = PUSH(ch->services, ch->nservices, ch->capservices);
+        if (s)
+            service_read(ctx, &r, s);
+    }
+    rc = rows_error(&r, L->err);
+    rows_close(&r);
+    if (rc == 0 && SORT_BY(ctx, ch->services, ch->nservices, id) < 0)
+        rc = engine_oom(L->err);
+    return rc;
+}
+
+static int load_record_services(Loader *L, BillingChunk *ch)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < ch->ntime_entries; i++)
+        rc = load_record_service(L, ch, ch->time_entries[i].service_id);
+    for (size_t i = 0; rc == 0 && i < ch->nusage; i++)
+        rc = load_record_service(L, ch, ch->usage[i].service_id);
+    return rc;
+}
+
+#define UNBILLED_TIME                                                                              \
+    " FROM time_entries WHERE tenant_id = $1 AND " IN_CHUNK("customer_id") " AND billed_at IS NULL AND work_date < $4"
+
+static int load_time(Loader *L, BillingChunk *ch)
 {
     Ctx *ctx = L->ctx;
     Rows r;
-    size_t n = 0, cap = 0;
-    EngineTimeEntry *v = NULL;
+    size_t cap = 0;
     int rc = query(L, &r,
-                   "SELECT id, user_id, ticket_id, service_id, start_time, end_time, duration, work_date, billable,"
-                   " approval_status FROM time_entries"
-                   " WHERE tenant_id = $1 AND customer_id = $2 AND billed_at IS NULL AND work_date < $3"
-                   " ORDER BY work_date, id");
+                   "SELECT customer_id, id, user_id, ticket_id, service_id, start_time, end_time, duration, work_date,"
+                   " billable, approval_status" UNBILLED_TIME " ORDER BY customer_id, work_date, id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineTimeEntry *e = PUSH(v, n, cap);
+        EngineTimeEntry *e = PUSH(ch->time_entries, ch->ntime_entries, cap);
         if (!e)
             break;
-        e->id = txt(ctx, &r, 0);
-        e->customer_id = in->customer->id;
-        e->user_id = txt(ctx, &r, 1);
-        e->ticket_id = txt(ctx, &r, 2);
-        e->service_id = txt(ctx, &r, 3);
-        Value st = rows_get(&r, 4), en = rows_get(&r, 5);
+        e->customer_id = txt(ctx, &r, 0);
+        e->id = txt(ctx, &r, 1);
+        e->user_id = txt(ctx, &r, 2);
+        e->ticket_id = txt(ctx, &r, 3);
+        e->service_id = txt(ctx, &r, 4);
+        Value st = rows_get(&r, 5), en = rows_get(&r, 6);
         if (st.kind == V_TEXT)
             ts_parse(&e->start_time, st.s, st.len, NULL, NULL);
         e->end_time = e->start_time;
         if (en.kind == V_TEXT)
             ts_parse(&e->end_time, en.s, en.len, NULL, NULL);
-        e->duration = null_at(&r, 6) ? -1 : rows_get(&r, 6).i;
-        e->work_date = date_at(&r, 7, NULL);
-        e->billable = rows_get(&r, 8).i != 0;
-        e->approval = approval_at(&r, 9);
+        e->duration = null_at(&r, 7) ? -1 : rows_get(&r, 7).i;
+        e->work_date = date_at(&r, 8, NULL);
+        e->billable = rows_get(&r, 9).i != 0;
+        e->approval = approval_at(&r, 10);
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->time_entries = v;
-    in->ntime_entries = n;
     if (rc < 0)
         return rc;
+    if (SORT_BY(ctx, ch->time_entries, ch->ntime_entries, customer_id) < 0)
+        return engine_oom(L->err);
 
-    EngineUser *u = NULL;
-    n = cap = 0;
-    rc = query(L, &r,
-               "SELECT id, hourly_rate FROM users WHERE tenant_id = $1 AND id IN (SELECT user_id FROM time_entries"
-               " WHERE tenant_id = $1 AND customer_id = $2 AND billed_at IS NULL AND work_date < $3)");
+    cap = 0;
+    rc = query(L, &r, "SELECT id, hourly_rate FROM users WHERE tenant_id = $1 AND id IN (SELECT user_id" UNBILLED_TIME
+                      ") ORDER BY id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineUser *x = PUSH(u, n, cap);
+        EngineUser *x = PUSH(ch->users, ch->nusers, cap);
         if (!x)
             break;
         x->id = txt(ctx, &r, 0);
@@ -310,54 +514,52 @@ static int load_time(Loader *L, EngineInput *in)
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->users = u;
-    in->nusers = n;
+    if (rc == 0 && SORT_BY(ctx, ch->users, ch->nusers, id) < 0)
+        rc = engine_oom(L->err);
     return rc;
 }
 
-static int load_usage(Loader *L, EngineInput *in)
+static int load_usage(Loader *L, BillingChunk *ch)
 {
     Ctx *ctx = L->ctx;
     Rows r;
-    size_t n = 0, cap = 0;
-    EngineUsageRecord *v = NULL;
+    size_t cap = 0;
     int rc = query(L, &r,
-                   "SELECT id, service_id, usage_date, quantity, approval_status FROM usage_records"
-                   " WHERE tenant_id = $1 AND customer_id = $2 AND billed_at IS NULL AND usage_date < $3"
-                   " ORDER BY usage_date, id");
+                   "SELECT customer_id, id, service_id, usage_date, quantity, approval_status FROM usage_records"
+                   " WHERE tenant_id = $1 AND " IN_CHUNK("customer_id") " AND billed_at IS NULL AND usage_date < $4"
+                   " ORDER BY customer_id, usage_date, id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineUsageRecord *u = PUSH(v, n, cap);
+        EngineUsageRecord *u = PUSH(ch->usage, ch->nusage, cap);
         if (!u)
             break;
-        u->id = txt(ctx, &r, 0);
-        u->customer_id = in->customer->id;
-        u->service_id = txt(ctx, &r, 1);
-        u->usage_date = date_at(&r, 2, NULL);
-        u->quantity = dec_at(&r, 3, 6);
-        u->approval = approval_at(&r, 4);
+        u->customer_id = txt(ctx, &r, 0);
+        u->id = txt(ctx, &r, 1);
+        u->service_id = txt(ctx, &r, 2);
+        u->usage_date = date_at(&r, 3, NULL);
+        u->quantity = dec_at(&r, 4, 6);
+        u->approval = approval_at(&r, 5);
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->usage = v;
-    in->nusage = n;
+    if (rc == 0 && SORT_BY(ctx, ch->usage, ch->nusage, customer_id) < 0)
+        rc = engine_oom(L->err);
     return rc;
 }
 
-static int load_buckets(Loader *L, EngineInput *in)
+static int load_buckets(Loader *L, BillingChunk *ch)
 {
     Ctx *ctx = L->ctx;
     Rows r;
-    size_t n = 0, cap = 0;
-    EngineBucketPlan *v = NULL;
+    size_t cap = 0;
     int rc = query(L, &r,
                    "SELECT id, plan_id, total_hours, billing_period, overage_rate, allow_rollover, prorate_allowance"
-                   " FROM bucket_plans WHERE tenant_id = $1 AND plan_id IN (" OF_CUSTOMER_PLANS ")");
+                   " FROM bucket_plans WHERE tenant_id = $1 AND plan_id IN (" OF_CHUNK_PLANS ") ORDER BY plan_id, id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineBucketPlan *b = PUSH(v, n, cap);
+        EngineBucketPlan *b = PUSH(ch->bucket_plans, ch->nbucket_plans, cap);
         if (!b)
             break;
         b->id = txt(ctx, &r, 0);
@@ -370,79 +572,81 @@ static int load_buckets(Loader *L, EngineInput *in)
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->bucket_plans = v;
-    in->nbucket_plans = n;
     if (rc < 0)
         return rc;
+    if (SORT_BY(ctx, ch->bucket_plans, ch->nbucket_plans, plan_id) < 0)
+        return engine_oom(L->err);
 
-    EngineBucketUsage *u = NULL;
-    n = cap = 0;
+    cap = 0;
     rc = query(L, &r,
-               "SELECT bucket_plan_id, customer_billing_plan_id, period_start, period_end, used_minutes,"
+               "SELECT customer_id, bucket_plan_id, customer_billing_plan_id, period_start, period_end, used_minutes,"
                " overage_minutes, allowance_minutes, rollover_in_minutes, rollover_out_minutes"
-               " FROM bucket_usage WHERE tenant_id = $1 AND customer_id = $2 ORDER BY period_start");
+               " FROM bucket_usage WHERE tenant_id = $1 AND " IN_CHUNK("customer_id")
+               " ORDER BY customer_id, period_start, id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineBucketUsage *x = PUSH(u, n, cap);
+        EngineBucketUsage *x = PUSH(ch->bucket_usage, ch->nbucket_usage, cap);
         if (!x)
             break;
-        x->bucket_plan_id = txt(ctx, &r, 0);
-        x->customer_id = in->customer->id;
-        x->customer_plan_id = txt(ctx, &r, 1);
-        x->period.start = date_at(&r, 2, NULL);
-        x->period.end = date_at(&r, 3, NULL);
-        x->used_minutes = rows_get(&r, 4).i;
-        x->overage_minutes = rows_get(&r, 5).i;
-        x->allowance_minutes = rows_get(&r, 6).i;
-        x->rollover_in_minutes = rows_get(&r, 7).i;
-        x->rollover_out_minutes = rows_get(&r, 8).i;
+        x->customer_id = txt(ctx, &r, 0);
+        x->bucket_plan_id = txt(ctx, &r, 1);
+        x->customer_plan_id = txt(ctx, &r, 2);
+        x->period.start = date_at(&r, 3, NULL);
+        x->period.end = date_at(&r, 4, NULL);
+        x->used_minutes = rows_get(&r, 5).i;
+        x->overage_minutes = rows_get(&r, 6).i;
+        x->allowance_minutes = rows_get(&r, 7).i;
+        x->rollover_in_minutes = rows_get(&r, 8).i;
+        x->rollover_out_minutes = rows_get(&r, 9).i;
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->bucket_usage = u;
-    in->nbucket_usage = n;
+    if (rc == 0 && SORT_BY(ctx, ch->bucket_usage, ch->nbucket_usage, customer_id) < 0)
+        rc = engine_oom(L->err);
     return rc;
 }
 
-static int load_discounts(Loader *L, EngineInput *in)
+static int load_discounts(Loader *L, BillingChunk *ch)
 {
     Ctx *ctx = L->ctx;
     Rows r;
-    size_t n = 0, cap = 0;
-    EnginePlanDiscount *pd = NULL;
+    size_t cap = 0, pcap = 0;
 #define LINKS                                                                                      \
-    " FROM plan_discounts WHERE tenant_id = $1 AND (customer_id = $2 OR (customer_id IS NULL AND plan_id IN (" \
-    OF_CUSTOMER_PLANS ")))"
-    int rc = query(L, &r, "SELECT plan_id, customer_id, discount_id, service_id" LINKS);
+    " FROM plan_discounts WHERE tenant_id = $1 AND (" IN_CHUNK("customer_id")                      \
+    " OR (customer_id IS NULL AND plan_id IN (" OF_CHUNK_PLANS ")))"
+    int rc = query(L, &r, "SELECT plan_id, customer_id, discount_id, service_id, id" LINKS " ORDER BY id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EnginePlanDiscount *x = PUSH(pd, n, cap);
+        bool mine = !null_at(&r, 1);
+        BillingLink *x = mine ? PUSH(ch->customer_links, ch->ncustomer_links, cap)
+                              : PUSH(ch->plan_links, ch->nplan_links, pcap);
         if (!x)
             break;
-        x->plan_id = txt(ctx, &r, 0);
-        x->customer_id = txt(ctx, &r, 1);
-        x->discount_id = txt(ctx, &r, 2);
-        x->service_id = txt(ctx, &r, 3);
+        x->link.plan_id = txt(ctx, &r, 0);
+        x->link.customer_id = txt(ctx, &r, 1);
+        x->link.discount_id = txt(ctx, &r, 2);
+        x->link.service_id = txt(ctx, &r, 3);
+        x->id = txt(ctx, &r, 4);
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->plan_discounts = pd;
-    in->nplan_discounts = n;
     if (rc < 0)
         return rc;
+    if (SORT_BY(ctx, ch->customer_links, ch->ncustomer_links, link.customer_id) < 0)
+        return engine_oom(L->err);
 
-    EngineDiscount *d = NULL;
-    n = cap = 0;
+    cap = 0;
     rc = query(L, &r,
                "SELECT id, discount_name, discount_type, value, start_date, end_date, is_active, approval_status"
-               " FROM discounts WHERE tenant_id = $1 AND deleted_at IS NULL AND id IN (SELECT discount_id" LINKS ")");
+               " FROM discounts WHERE tenant_id = $1 AND deleted_at IS NULL AND id IN (SELECT discount_id" LINKS
+               ") ORDER BY id");
 #undef LINKS
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineDiscount *x = PUSH(d, n, cap);
+        EngineDiscount *x = PUSH(ch->discounts, ch->ndiscounts, cap);
         if (!x)
             break;
         x->id = txt(ctx, &r, 0);
@@ -456,24 +660,23 @@ static int load_discounts(Loader *L, EngineInput *in)
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->discounts = d;
-    in->ndiscounts = n;
+    if (rc == 0 && SORT_BY(ctx, ch->discounts, ch->ndiscounts, id) < 0)
+        rc = engine_oom(L->err);
     return rc;
 }
 
-static int load_tax_and_status(Loader *L, EngineInput *in)
+static int load_tax_and_status(Loader *L, BillingChunk *ch)
 {
     Ctx *ctx = L->ctx;
     Rows r;
-    size_t n = 0, cap = 0;
-    EngineTaxRate *t = NULL;
+    size_t cap = 0;
     int rc = query(L, &r,
                    "SELECT id, region, category, rate, description, effective_from, effective_to FROM tax_rates"
-                   " WHERE tenant_id = $1 AND deleted_at IS NULL AND is_active");
+                   " WHERE tenant_id = $1 AND deleted_at IS NULL AND is_active ORDER BY id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineTaxRate *x = PUSH(t, n, cap);
+        EngineTaxRate *x = PUSH(ch->tax_rates, ch->ntax_rates, cap);
         if (!x)
             break;
         x->id = txt(ctx, &r, 0);
@@ -486,51 +689,47 @@ static int load_tax_and_status(Loader *L, EngineInput *in)
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->tax_rates = t;
-    in->ntax_rates = n;
     if (rc < 0)
         return rc;
 
-    EngineStatus *s = NULL;
-    n = cap = 0;
+    cap = 0;
     rc = query(L, &r,
-               "SELECT plan_id, service_id, status, status_date, reason FROM service_status"
-               " WHERE tenant_id = $1 AND customer_id = $2 ORDER BY status_date, created_at");
+               "SELECT customer_id, plan_id, service_id, status, status_date, reason FROM service_status"
+               " WHERE tenant_id = $1 AND " IN_CHUNK("customer_id") " ORDER BY customer_id, status_date, created_at, id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineStatus *x = PUSH(s, n, cap);
+        EngineStatus *x = PUSH(ch->statuses, ch->nstatuses, cap);
         if (!x)
             break;
-        x->customer_id = in->customer->id;
-        x->plan_id = txt(ctx, &r, 0);
-        x->service_id = txt(ctx, &r, 1);
-        engine_status_parse(&x->status, txt(ctx, &r, 2));
-        x->status_date = date_at(&r, 3, NULL);
-        x->reason = txt(ctx, &r, 4);
+        x->customer_id = txt(ctx, &r, 0);
+        x->plan_id = txt(ctx, &r, 1);
+        x->service_id = txt(ctx, &r, 2);
+        engine_status_parse(&x->status, txt(ctx, &r, 3));
+        x->status_date = date_at(&r, 4, NULL);
+        x->reason = txt(ctx, &r, 5);
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->statuses = s;
-    in->nstatuses = n;
+    if (rc == 0 && SORT_BY(ctx, ch->statuses, ch->nstatuses, customer_id) < 0)
+        rc = engine_oom(L->err);
     return rc;
 }
 
-static int load_bundles(Loader *L, EngineInput *in)
+static int load_bundles(Loader *L, BillingChunk *ch)
 {
     Ctx *ctx = L->ctx;
     Rows r;
-    size_t n = 0, cap = 0;
-    EngineBundle *b = NULL;
+    size_t cap = 0;
 #define BUNDLES                                                                                    \
-    "SELECT bundle_id FROM plan_services WHERE tenant_id = $1 AND plan_id IN (" OF_CUSTOMER_PLANS ")"
+    "SELECT bundle_id FROM plan_services WHERE tenant_id = $1 AND plan_id IN (" OF_CHUNK_PLANS ")"
     int rc = query(L, &r,
                    "SELECT id, bundle_name, bundle_description, bundle_price FROM service_bundles"
-                   " WHERE tenant_id = $1 AND id IN (" BUNDLES ")");
+                   " WHERE tenant_id = $1 AND id IN (" BUNDLES ") ORDER BY id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineBundle *x = PUSH(b, n, cap);
+        EngineBundle *x = PUSH(ch->bundles, ch->nbundles, cap);
         if (!x)
             break;
         x->id = txt(ctx, &r, 0);
@@ -540,19 +739,19 @@ static int load_bundles(Loader *L, EngineInput *in)
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->bundles = b;
-    in->nbundles = n;
     if (rc < 0)
         return rc;
-    EngineBundleService *bs = NULL;
-    n = cap = 0;
-    rc = query(L, &r, "SELECT bundle_id, service_id FROM bundle_services WHERE tenant_id = $1 AND bundle_id IN (" BUNDLES
-                      ")");
+    if (SORT_BY(ctx, ch->bundles, ch->nbundles, id) < 0)
+        return engine_oom(L->err);
+    cap = 0;
+    rc = query(L, &r,
+               "SELECT bundle_id, service_id FROM bundle_services WHERE tenant_id = $1 AND bundle_id IN (" BUNDLES
+               ") ORDER BY bundle_id, id");
 #undef BUNDLES
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EngineBundleService *x = PUSH(bs, n, cap);
+        EngineBundleService *x = PUSH(ch->bundle_services, ch->nbundle_services, cap);
         if (!x)
             break;
         x->bundle_id = txt(ctx, &r, 0);
@@ -560,101 +759,293 @@ static int load_bundles(Loader *L, EngineInput *in)
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->bundle_services = bs;
-    in->nbundle_services = n;
+    if (rc == 0 && SORT_BY(ctx, ch->bundle_services, ch->nbundle_services, bundle_id) < 0)
+        rc = engine_oom(L->err);
     return rc;
 }
 
-static int load_prior(Loader *L, EngineInput *in)
+static int load_prior(Loader *L, BillingChunk *ch)
 {
     Ctx *ctx = L->ctx;
     Rows r;
-    size_t n = 0, cap = 0;
-    EnginePriorCharge *v = NULL;
+    size_t cap = 0;
     int rc = query(L, &r,
-                   "SELECT l.customer_billing_plan_id, l.service_id, l.bundle_id, l.period_start, l.period_end,"
-                   " l.amount_base FROM invoice_line_items l JOIN invoices i ON i.tenant_id = l.tenant_id"
-                   " AND i.id = l.invoice_id WHERE l.tenant_id = $1 AND i.customer_id = $2 AND i.status <> 'cancelled'"
-                   " AND l.charge_kind IN ('fixed', 'bundle', 'adjustment')");
+                   "SELECT i.customer_id, l.customer_billing_plan_id, l.service_id, l.bundle_id, l.period_start,"
+                   " l.period_end, l.amount_base FROM invoice_line_items l JOIN invoices i ON i.tenant_id = l.tenant_id"
+                   " AND i.id = l.invoice_id WHERE l.tenant_id = $1 AND " IN_CHUNK("i.customer_id")
+                   " AND i.status <> 'cancelled' AND l.charge_kind IN ('fixed', 'bundle', 'adjustment')"
+                   " ORDER BY i.customer_id, l.id");
     if (rc < 0)
         return rc;
     while (rows_next(&r)) {
-        EnginePriorCharge *x = PUSH(v, n, cap);
+        BillingPrior *x = PUSH(ch->prior, ch->nprior, cap);
         if (!x)
             break;
-        x->customer_plan_id = txt(ctx, &r, 0);
-        x->service_id = txt(ctx, &r, 1);
-        x->bundle_id = txt(ctx, &r, 2);
-        x->cycle.start = date_at(&r, 3, NULL);
-        x->cycle.end = date_at(&r, 4, NULL);
-        x->amount_base = rows_get(&r, 5).i;
+        x->customer_id = txt(ctx, &r, 0);
+        x->charge.customer_plan_id = txt(ctx, &r, 1);
+        x->charge.service_id = txt(ctx, &r, 2);
+        x->charge.bundle_id = txt(ctx, &r, 3);
+        x->charge.cycle.start = date_at(&r, 4, NULL);
+        x->charge.cycle.end = date_at(&r, 5, NULL);
+        x->charge.amount_base = rows_get(&r, 6).i;
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);
-    in->prior_charges = v;
-    in->nprior_charges = n;
+    if (rc == 0 && SORT_BY(ctx, ch->prior, ch->nprior, customer_id) < 0)
+        rc = engine_oom(L->err);
     return rc;
 }
 
-int billing_load(Ctx *ctx, const char *customer_id, Period period, BillingData *out, Error *err)
+/* The exchange rate of every currency the chunk's customers pay in, on the invoice date. */
+static int load_rates(Loader *L, BillingChunk *ch)
+{
+    const char *base = ch->cs.base_currency;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < ch->ncustomers; i++) {
+        const char *code = ch->customers[i].info.currency ? ch->customers[i].info.currency : base;
+        bool have = false;
+        for (size_t k = 0; k < ch->nrates && !have; k++)
+            have = strcmp(ch->rates[k].currency, code) == 0;
+        if (have || !currency_find(code) || ch->nrates == sizeof ch->rates / sizeof ch->rates[0])
+            continue;
+        BillingRate *x = &ch->rates[ch->nrates];
+        Error e;
+        err_clear(&e);
+        rc = doc_exchange_rate(L->ctx, code, base, ch->period.end, "exchange_rate", &x->scaled, &e);
+        if (rc == -ERR_INVALID) {   /* no rate: the customers paying in it fail, not the chunk */
+            x->missing = true;
+            x->error = e;
+            rc = 0;
+        } else if (rc < 0) {
+            if (L->err)
+                *L->err = e;
+            return rc;
+        }
+        x->currency = code;
+        ch->nrates++;
+    }
+    return rc;
+}
+
+int billing_chunk_load(Ctx *ctx, const char *first, const char *last, Period period, BillingChunk *out,
+                       Error *err)
 {
     memset(out, 0, sizeof *out);
-    CustomerInfo ci;
+    out->period = period;
     int rc = company_settings_load(ctx, &out->cs, err);
-    if (rc == 0)
-        rc = doc_customer(ctx, customer_id, &ci, err);
-    if (rc == -ERR_REFERENCE)
-        return err_set(err, ERR_NOT_FOUND, "customer_id", "no customer with this id");
     if (rc < 0)
         return rc;
-    out->invoice_date = period.end;
+    char end[11];
+    date_format(end, period.end);
+    Loader L = {.ctx = ctx, .err = err};
+    L.p[0] = val_text(arena_strdup(ctx->arena, first));
+    L.p[1] = val_text(arena_strdup(ctx->arena, last));
+    L.p[2] = val_text(arena_strdup(ctx->arena, end));
+    rc = load_customers(&L, out);
+    if (rc == 0)
+        rc = load_plans(&L, out);
+    if (rc == 0)
+        rc = load_plan_services(&L, out);
+    if (rc == 0)
+        rc = load_services(&L, out);
+    if (rc == 0)
+        rc = load_time(&L, out);
+    if (rc == 0)
+        rc = load_usage(&L, out);
+    if (rc == 0)
+        rc = load_record_services(&L, out);
+    if (rc == 0)
+        rc = load_buckets(&L, out);
+    if (rc == 0)
+        rc = load_discounts(&L, out);
+    if (rc == 0)
+        rc = load_tax_and_status(&L, out);
+    if (rc == 0)
+        rc = load_bundles(&L, out);
+    if (rc == 0)
+        rc = load_prior(&L, out);
+    if (rc == 0)
+        rc = load_rates(&L, out);
+    return rc;
+}
+
+/* ---- one customer out of the chunk ---- */
+
+/* The rows of `arr` (n of them, sorted by customer_id) that belong to customer id. */
+#define SLICE(in_arr, in_n, ch_arr, ch_n, id)                                                      \
+    do {                                                                                           \
+        size_t first_ = 0, n_ = RUN((ch_arr), (ch_n), customer_id, (id), &first_);                 \
+        (in_arr) = n_ ? (ch_arr) + first_ : NULL;                                                  \
+        (in_n) = n_;                                                                               \
+    } while (0)
+
+/* A discount link of a plan (for every customer on it) that is one of the customer's plans. */
+static bool plan_link_ours(const BillingChunk *ch, const IdxSet *plans, const BillingLink *l)
+{
+    for (size_t i = 0; i < plans->n; i++)
+        if (engine_id_eq(l->link.plan_id, ch->plans[plans->v[i]].id))
+            return true;
+    return false;
+}
+
+int billing_chunk_customer(Ctx *ctx, const BillingChunk *ch, const char *customer_id, BillingData *out, Error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t at = 0;
+    if (RUN(ch->customers, ch->ncustomers, id, customer_id, &at) == 0)
+        return err_set(err, ERR_NOT_FOUND, "customer_id", "no customer with this id");
+    const BillingChunkCustomer *cu = &ch->customers[at];
+    out->cs = ch->cs;
+    out->ci = cu->info;
+    out->invoice_date = ch->period.end;
     EngineSettings *s = &out->settings;
     s->base = currency_find(out->cs.base_currency);
     s->rounding = out->cs.rounding;
     s->gst = out->cs.gst;
     s->seller_state_code = out->cs.state_code;
     EngineCustomer *c = &out->customer;
-    c->id = arena_strdup(ctx->arena, customer_id);
-    c->currency = currency_find(ci.currency ? ci.currency : out->cs.base_currency);
+    c->id = cu->id;
+    c->currency = currency_find(cu->info.currency ? cu->info.currency : out->cs.base_currency);
     if (!s->base || !c->currency)
         return err_set(err, ERR_INVALID, "currency", "the customer's or the tenant's currency is not known");
-    rc = doc_exchange_rate(ctx, c->currency->code, s->base->code, out->invoice_date, "exchange_rate",
-                           &out->exchange_rate_scaled, err);
-    if (rc < 0)
-        return rc;
+    const BillingRate *rate = NULL;
+    for (size_t k = 0; k < ch->nrates && !rate; k++)
+        if (strcmp(ch->rates[k].currency, c->currency->code) == 0)
+            rate = &ch->rates[k];
+    if (!rate)
+        return err_set(err, ERR_INTERNAL, "currency", "no exchange rate was read for %s", c->currency->code);
+    if (rate->missing) {
+        if (err)
+            *err = rate->error;
+        return -rate->error.code;
+    }
+    out->exchange_rate_scaled = rate->scaled;
     c->exchange_rate_to_base = dec_from_scaled(out->exchange_rate_scaled, 6);
-    const char *place = doc_customer_place(&ci);
+    const char *place = doc_customer_place(&cu->info);
     c->state_code = place;
-    c->tax_region = place ? place : ci.country;
-    c->is_tax_exempt = ci.exempt;
+    c->tax_region = place ? place : cu->info.country;
+    c->is_tax_exempt = cu->info.exempt;
 
     EngineInput *in = &out->in;
     in->settings = s;
     in->customer = c;
-    in->period = period;
-    char end[11];
-    date_format(end, period.end);
-    Loader L = {.ctx = ctx, .err = err};
-    L.p[0] = val_text(c->id);
-    L.p[1] = val_text(arena_strdup(ctx->arena, end));
-    rc = load_plans(&L, in);
-    if (rc == 0)
-        rc = load_plan_services(&L, in);
-    if (rc == 0)
-        rc = load_services(&L, in);
-    if (rc == 0)
-        rc = load_time(&L, in);
-    if (rc == 0)
-        rc = load_usage(&L, in);
-    if (rc == 0)
-        rc = load_buckets(&L, in);
-    if (rc == 0)
-        rc = load_discounts(&L, in);
-    if (rc == 0)
-        rc = load_tax_and_status(&L, in);
-    if (rc == 0)
-        rc = load_bundles(&L, in);
-    if (rc == 0)
-        rc = load_prior(&L, in);
-    return rc;
+    in->period = ch->period;
+    SLICE(in->customer_plans, in->ncustomer_plans, ch->customer_plans, ch->ncustomer_plans, c->id);
+    SLICE(in->time_entries, in->ntime_entries, ch->time_entries, ch->ntime_entries, c->id);
+    SLICE(in->usage, in->nusage, ch->usage, ch->nusage, c->id);
+    SLICE(in->bucket_usage, in->nbucket_usage, ch->bucket_usage, ch->nbucket_usage, c->id);
+    SLICE(in->statuses, in->nstatuses, ch->statuses, ch->nstatuses, c->id);
+    in->tax_rates = ch->tax_rates;
+    in->ntax_rates = ch->ntax_rates;
+
+    /* the customer's plans, and what hangs off them */
+    IdxSet plans = {0}, services = {0}, bundles = {0}, users = {0}, discounts = {0};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < in->ncustomer_plans; i++)
+        rc = ADD_ID(ctx, &plans, ch->plans, ch->nplans, in->customer_plans[i].plan_id);
+    EnginePlan *pl = pick(ctx, ch->plans, sizeof *ch->plans, &plans);
+    size_t nps = 0, nbp = 0;
+    for (size_t i = 0; i < plans.n; i++) {
+        size_t f;
+        nps += RUN(ch->plan_services, ch->nplan_services, plan_id, ch->plans[plans.v[i]].id, &f);
+        nbp += RUN(ch->bucket_plans, ch->nbucket_plans, plan_id, ch->plans[plans.v[i]].id, &f);
+    }
+    EnginePlanService *ps = nps ? ARENA_ARRAY(ctx->arena, EnginePlanService, nps) : NULL;
+    EngineBucketPlan *bp = nbp ? ARENA_ARRAY(ctx->arena, EngineBucketPlan, nbp) : NULL;
+    if ((plans.n && !pl) || (nps && !ps) || (nbp && !bp))
+        return engine_oom(err);
+    nps = nbp = 0;
+    for (size_t i = 0; rc == 0 && i < plans.n; i++) {
+        const char *pid = ch->plans[plans.v[i]].id;
+        size_t f, k = RUN(ch->plan_services, ch->nplan_services, plan_id, pid, &f);
+        for (size_t j = f; rc == 0 && j < f + k; j++) {
+            ps[nps++] = ch->plan_services[j];
+            rc = ADD_ID(ctx, &services, ch->services, ch->nservices, ch->plan_services[j].service_id);
+            if (rc == 0)
+                rc = ADD_ID(ctx, &bundles, ch->bundles, ch->nbundles, ch->plan_services[j].bundle_id);
+        }
+        k = RUN(ch->bucket_plans, ch->nbucket_plans, plan_id, pid, &f);
+        memcpy(bp + nbp, ch->bucket_plans + f, k * sizeof *bp);
+        nbp += k;
+    }
+    for (size_t i = 0; rc == 0 && i < in->ntime_entries; i++) {
+        rc = ADD_ID(ctx, &services, ch->services, ch->nservices, in->time_entries[i].service_id);
+        if (rc == 0)
+            rc = ADD_ID(ctx, &users, ch->users, ch->nusers, in->time_entries[i].user_id);
+    }
+    for (size_t i = 0; rc == 0 && i < in->nusage; i++)
+        rc = ADD_ID(ctx, &services, ch->services, ch->nservices, in->usage[i].service_id);
+    if (rc < 0)
+        return engine_oom(err);
+    in->plans = pl;
+    in->nplans = plans.n;
+    in->plan_services = ps;
+    in->nplan_services = nps;
+    in->bucket_plans = bp;
+    in->nbucket_plans = nbp;
+    in->services = pick(ctx, ch->services, sizeof *ch->services, &services);
+    in->nservices = services.n;
+    in->users = pick(ctx, ch->users, sizeof *ch->users, &users);
+    in->nusers = users.n;
+
+    /* bundles and their services */
+    in->bundles = pick(ctx, ch->bundles, sizeof *ch->bundles, &bundles);
+    in->nbundles = bundles.n;
+    size_t nbs = 0;
+    for (size_t i = 0; i < bundles.n; i++)
+        nbs += RUN(ch->bundle_services, ch->nbundle_services, bundle_id, ch->bundles[bundles.v[i]].id, &(size_t){0});
+    EngineBundleService *bs = nbs ? ARENA_ARRAY(ctx->arena, EngineBundleService, nbs) : NULL;
+    nbs = 0;
+    for (size_t i = 0; bs && i < bundles.n; i++) {
+        size_t f, k = RUN(ch->bundle_services, ch->nbundle_services, bundle_id, ch->bundles[bundles.v[i]].id, &f);
+        memcpy(bs + nbs, ch->bundle_services + f, k * sizeof *bs);
+        nbs += k;
+    }
+    in->bundle_services = bs;
+    in->nbundle_services = nbs;
+
+    /* discount links: the customer's own, then those of its plans for everyone, in id order */
+    size_t fl, nl = RUN(ch->customer_links, ch->ncustomer_links, link.customer_id, c->id, &fl);
+    EnginePlanDiscount *pd = ARENA_ARRAY(ctx->arena, EnginePlanDiscount, nl + ch->nplan_links + 1);
+    if (!pd)
+        return engine_oom(err);
+    size_t npd = 0, a = fl, b = 0;
+    for (;;) {
+        while (b < ch->nplan_links && !plan_link_ours(ch, &plans, &ch->plan_links[b]))
+            b++;
+        const BillingLink *x;
+        if (a < fl + nl && (b >= ch->nplan_links || strcmp(ch->customer_links[a].id, ch->plan_links[b].id) < 0))
+            x = &ch->customer_links[a++];
+        else if (b < ch->nplan_links)
+            x = &ch->plan_links[b++];
+        else
+            break;
+        pd[npd++] = x->link;
+        if (ADD_ID(ctx, &discounts, ch->discounts, ch->ndiscounts, x->link.discount_id) < 0)
+            return engine_oom(err);
+    }
+    in->plan_discounts = npd ? pd : NULL;
+    in->nplan_discounts = npd;
+    in->discounts = pick(ctx, ch->discounts, sizeof *ch->discounts, &discounts);
+    in->ndiscounts = discounts.n;
+
+    /* the fees billed before */
+    size_t fp, np = RUN(ch->prior, ch->nprior, customer_id, c->id, &fp);
+    EnginePriorCharge *pc = np ? ARENA_ARRAY(ctx->arena, EnginePriorCharge, np) : NULL;
+    if (np && !pc)
+        return engine_oom(err);
+    for (size_t i = 0; i < np; i++)
+        pc[i] = ch->prior[fp + i].charge;
+    in->prior_charges = pc;
+    in->nprior_charges = np;
+    return 0;
+}
+
+int billing_load(Ctx *ctx, const char *customer_id, Period period, BillingData *out, Error *err)
+{
+    BillingChunk *ch = ARENA_NEW(ctx->arena, BillingChunk);
+    if (!ch)
+        return engine_oom(err);
+    int rc = billing_chunk_load(ctx, customer_id, customer_id, period, ch, err);
+    return rc < 0 ? rc : billing_chunk_customer(ctx, ch, customer_id, out, err);
 }

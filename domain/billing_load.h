@@ -1,16 +1,24 @@
-/* domain/billing_load.h — reading one customer's billing data from the
- * database into the pure engine's structs (domain/engine.h), for the preview
- * and the bill run. Reads only; everything lives in ctx->arena.
+/* domain/billing_load.h — reading customers' billing data from the database
+ * into the pure engine's structs (domain/engine.h), for the preview and the
+ * bill run. Reads only; everything lives in ctx->arena.
+ *
+ * The bill run reads a chunk of customers at once (one query per table for
+ * all of them, billing_chunk_load) and cuts each customer's input out of it
+ * (billing_chunk_customer); the preview reads the chunk of one customer
+ * (billing_load). Both cut the same way, so the preview is the invoice the run
+ * makes.
  */
 #ifndef REMIT_DOMAIN_BILLING_LOAD_H
 #define REMIT_DOMAIN_BILLING_LOAD_H
 
 #include "domain/company.h"
+#include "domain/document.h"
 #include "domain/engine.h"
 #include "model/registry.h"
 
 typedef struct BillingData {
     CompanySettings cs;
+    CustomerInfo ci;                 /* the customer as an invoice copies it */
     EngineSettings settings;
     EngineCustomer customer;
     EngineInput in;
@@ -22,5 +30,67 @@ typedef struct BillingData {
  * statuses, bundles and the fixed fees billed before, for the invoice period [period.start,
  * period.end). ERR_NOT_FOUND naming "customer_id" when there is no such customer. */
 int billing_load(Ctx *ctx, const char *customer_id, Period period, BillingData *out, Error *err);
+
+/* ---- chunks of customers (the bill run) ---- */
+
+typedef struct BillingChunkCustomer {
+    const char *id;
+    CustomerInfo info;
+} BillingChunkCustomer;
+
+typedef struct BillingLink {         /* a plan_discounts row and its id (the order of links) */
+    const char *id;
+    EnginePlanDiscount link;
+} BillingLink;
+
+typedef struct BillingPrior {        /* a fee billed before, and whose */
+    const char *customer_id;
+    EnginePriorCharge charge;
+} BillingPrior;
+
+typedef struct BillingRate {         /* a currency's rate to base on the invoice date */
+    const char *currency;
+    int64_t scaled;
+    bool missing;                    /* none in force: its customers fail with `error` */
+    Error error;
+} BillingRate;
+
+/* Everything billing_chunk_customer cuts customers' inputs from. Rows of one customer are
+ * sorted by customer id; rows shared by customers by id (plan services, bucket plans: by plan id;
+ * bundle services: by bundle id). */
+typedef struct BillingChunk {
+    Period period;
+    CompanySettings cs;
+    BillingChunkCustomer *customers;     size_t ncustomers;
+    EngineCustomerPlan *customer_plans;  size_t ncustomer_plans;
+    EngineTimeEntry *time_entries;       size_t ntime_entries;
+    EngineUsageRecord *usage;            size_t nusage;
+    EngineBucketUsage *bucket_usage;     size_t nbucket_usage;
+    EngineStatus *statuses;              size_t nstatuses;
+    BillingPrior *prior;                 size_t nprior;
+    BillingLink *customer_links;         size_t ncustomer_links;   /* customer_id set */
+    BillingLink *plan_links;             size_t nplan_links;       /* a plan's, for everyone: by id */
+    EnginePlan *plans;                   size_t nplans;
+    EnginePlanService *plan_services;    size_t nplan_services;
+    EngineService *services;             size_t nservices, capservices;
+    EngineBucketPlan *bucket_plans;      size_t nbucket_plans;
+    EngineBundle *bundles;               size_t nbundles;
+    EngineBundleService *bundle_services;size_t nbundle_services;
+    EngineDiscount *discounts;           size_t ndiscounts;
+    EngineUser *users;                   size_t nusers;
+    EngineTaxRate *tax_rates;            size_t ntax_rates;
+    BillingRate rates[16];               size_t nrates;
+} BillingChunk;
+
+/* Reads the billing data of every customer whose id is in [first, last] (ids compared as the
+ * database orders them), for the invoice period: one query per table. In ctx->arena. */
+int billing_chunk_load(Ctx *ctx, const char *first, const char *last, Period period, BillingChunk *out,
+                       Error *err);
+
+/* One customer's input out of a chunk, exactly what billing_load would read for it. The arrays
+ * made for it live in ctx->arena (which may be the customer's own, freed before the chunk's);
+ * the rows point into the chunk. ERR_NOT_FOUND when the chunk has no such customer. */
+int billing_chunk_customer(Ctx *ctx, const BillingChunk *ch, const char *customer_id, BillingData *out,
+                           Error *err);
 
 #endif

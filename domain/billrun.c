@@ -42,6 +42,7 @@
 #include "domain/domain.h"
 #include "domain/invoice.h"
 #include "domain/jobs.h"
+#include "model/audit.h"
 #include "model/codec.h"
 #include "model/crud.h"
 
@@ -244,14 +245,12 @@ static int exec(Ctx *ctx, const char *sql, const Value *p, int n, int64_t *chang
     return store_exec(ctx->conn, sql, p, n, changes, err);
 }
 
-static int insert_line(Ctx *ctx, const DocContext *dc, const char *invoice_id, const EngineCharge *l, int i,
-                       const Currency *cur, Error *err)
+/* An engine line as an invoice line row (invoice_issue prepares and inserts it). */
+static int line_row(Ctx *ctx, Row *line, const EngineCharge *l, int i, const Currency *cur, Error *err)
 {
-    const Table *lt = registry_find("invoice_line_items");
-    Row line;
-    int rc = row_init(&line, ctx, lt);
+    int rc = row_init(line, ctx, registry_find("invoice_line_items"));
     if (rc < 0)
-        return rc;
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
     int64_t q = 0, r = 0, t = 0;
     Dec qty = dec_is_negative(l->quantity) ? dec_neg(l->quantity) : l->quantity;
     Dec rt = dec_is_negative(l->rate) ? dec_neg(l->rate) : l->rate;
@@ -262,80 +261,70 @@ static int insert_line(Ctx *ctx, const DocContext *dc, const char *invoice_id, c
     rc = dec_to_scaled(&t, l->tax_rate, 4, err);
     if (rc < 0)
         return rc;
-    row_set_text(ctx, &line, "invoice_id", invoice_id);
-    row_set(&line, "service_id", val_text(l->service_id));
-    row_set_text(ctx, &line, "description", l->description ? l->description : engine_charge_kind_name(l->kind));
-    row_set_int(&line, "quantity", q);
-    row_set(&line, "unit", val_text(l->unit));
-    row_set_int(&line, "rate", r);
-    row_set_int(&line, "tax_rate", t);
-    row_set_int(&line, "sort_order", i + 1);
-    row_set(&line, "is_rated", val_bool(true));
-    row_set_int(&line, "amount", l->net);
-    row_set(&line, "customer_billing_plan_id", val_text(l->customer_plan_id));
-    row_set(&line, "billing_plan_id", val_text(l->plan_id));
-    row_set(&line, "bundle_id", val_text(l->bundle_id));
-    row_set_text(ctx, &line, "charge_kind", engine_charge_kind_name(l->kind));
-    row_set(&line, "period_start", period_is_empty(l->period) ? val_null() : val_text(date_s(ctx, l->period.start)));
-    row_set(&line, "period_end", period_is_empty(l->period) ? val_null() : val_text(date_s(ctx, l->period.end)));
-    row_set_int(&line, "gross_amount", l->amount);
-    row_set_int(&line, "discount_amount", l->discount);
-    row_set_int(&line, "amount_base", l->amount_base);
+    row_set(line, "service_id", val_text(l->service_id));
+    row_set_text(ctx, line, "description", l->description ? l->description : engine_charge_kind_name(l->kind));
+    row_set_int(line, "quantity", q);
+    row_set(line, "unit", val_text(l->unit));
+    row_set_int(line, "rate", r);
+    row_set_int(line, "tax_rate", t);
+    row_set_int(line, "sort_order", i + 1);
+    row_set(line, "is_rated", val_bool(true));
+    row_set_int(line, "amount", l->net);
+    row_set(line, "customer_billing_plan_id", val_text(l->customer_plan_id));
+    row_set(line, "billing_plan_id", val_text(l->plan_id));
+    row_set(line, "bundle_id", val_text(l->bundle_id));
+    row_set_text(ctx, line, "charge_kind", engine_charge_kind_name(l->kind));
+    row_set(line, "period_start", period_is_empty(l->period) ? val_null() : val_text(date_s(ctx, l->period.start)));
+    row_set(line, "period_end", period_is_empty(l->period) ? val_null() : val_text(date_s(ctx, l->period.end)));
+    row_set_int(line, "gross_amount", l->amount);
+    row_set_int(line, "discount_amount", l->discount);
+    row_set_int(line, "amount_base", l->amount_base);
     json_t *trace = line_trace(ctx, l, cur);
     char *s = json_dumps(trace, JSON_COMPACT);
     json_decref(trace);
     if (!s)
         return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    row_set_text(ctx, &line, "calculation", s);
+    row_set_text(ctx, line, "calculation", s);
     free(s);
-    rc = doc_line_prepare(ctx, &DOC_INVOICE, dc, &line, NULL, err);
-    if (rc == 0 && row_int(&line, "amount") != l->net)
-        rc = err_set(err, ERR_INTERNAL, NULL, "an invoice line's amount differs from the rating engine's");
-    return rc < 0 ? rc : crud_insert_row(ctx, lt, &line, err);
+    return 0;
 }
 
+/* The invoice of the engine's result, issued (numbered, finalized) in one step by the invoicing
+ * module; its totals must be the engine's. */
 static int make_invoice(Ctx *ctx, const BillingData *bd, const EngineResult *res, const char *run_id,
                         const char **invoice_id, Error *err)
 {
-    const Table *it = registry_find("invoices");
     const Currency *cur = res->currency;
-    char rate[64];
-    dec_format(rate, sizeof rate, dec_from_scaled(bd->exchange_rate_scaled, 6), 6);
-    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:b}", "customer_id", bd->customer.id, "invoice_date",
-                             date_s(ctx, bd->invoice_date), "currency", cur->code, "exchange_rate", rate,
-                             "is_tax_inclusive", 0);
-    if (!body)
-        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
     Row inv;
-    int rc = crud_create(ctx, it, body, NULL, &inv, err);
-    json_decref(body);
-    if (rc < 0)
-        return rc;
-    const char *id = row_text(&inv, "id");
-    DocContext dc;
-    rc = doc_context(ctx, &DOC_INVOICE, &bd->cs, &inv, &dc, err);
+    if (row_init(&inv, ctx, registry_find("invoices")) < 0)
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    row_set_text(ctx, &inv, "customer_id", bd->customer.id);
+    row_set_text(ctx, &inv, "invoice_date", date_s(ctx, bd->invoice_date));
+    row_set_text(ctx, &inv, "currency", cur->code);
+    row_set_int(&inv, "exchange_rate", bd->exchange_rate_scaled);
+    row_set(&inv, "is_tax_inclusive", val_bool(false));
+    row_set_text(ctx, &inv, "billing_period_start", date_s(ctx, bd->in.period.start));
+    row_set_text(ctx, &inv, "billing_period_end", date_s(ctx, bd->in.period.end));
+    row_set(&inv, "billing_run_id", val_text(run_id));
+    row_set_int(&inv, "discount_total", res->discount_total);
+    Row *lines = ARENA_ARRAY(ctx->arena, Row, res->nlines + 1);
+    if (!lines)
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    int rc = 0;
     for (size_t i = 0; rc == 0 && i < res->nlines; i++)
-        rc = insert_line(ctx, &dc, id, &res->lines[i], (int)i, cur, err);
+        rc = line_row(ctx, &lines[i], &res->lines[i], (int)i, cur, err);
     if (rc == 0)
-        rc = doc_refresh_totals(ctx, &DOC_INVOICE, id, NULL, err);
-    Row fin;
-    if (rc == 0)
-        rc = invoice_finalize(ctx, id, &fin, err);
+        rc = invoice_issue(ctx, &bd->cs, &bd->ci, &inv, lines, (int)res->nlines, err);
     if (rc < 0)
         return rc;
-    if (row_int(&fin, "total") != res->total || row_int(&fin, "tax_total") != res->tax_total)
+    for (size_t i = 0; i < res->nlines; i++)
+        if (row_int(&lines[i], "amount") != res->lines[i].net)
+            return err_set(err, ERR_INTERNAL, NULL, "an invoice line's amount differs from the rating engine's");
+    if (row_int(&inv, "total") != res->total || row_int(&inv, "tax_total") != res->tax_total)
         return err_set(err, ERR_INTERNAL, NULL, "the invoice's totals differ from the rating engine's (%s vs %s)",
-                       money_s(ctx, row_int(&fin, "total"), cur), money_s(ctx, res->total, cur));
-    Row upd;
-    row_copy(ctx, &upd, &fin);
-    row_set_text(ctx, &upd, "billing_period_start", date_s(ctx, bd->in.period.start));
-    row_set_text(ctx, &upd, "billing_period_end", date_s(ctx, bd->in.period.end));
-    row_set(&upd, "billing_run_id", val_text(run_id));
-    row_set_int(&upd, "discount_total", res->discount_total);
-    rc = crud_update_row_as(ctx, it, &upd, &fin, "bill_run", err);
-    if (rc == 0)
-        *invoice_id = id;
-    return rc;
+                       money_s(ctx, row_int(&inv, "total"), cur), money_s(ctx, res->total, cur));
+    *invoice_id = row_text(&inv, "id");
+    return 0;
 }
 
 static int mark_records(Ctx *ctx, const char *type, const char *table, size_t n, const EngineSourceResult *out,
@@ -451,30 +440,50 @@ static int write_result(Ctx *ctx, const BillingData *bd, const EngineResult *res
     return rc;
 }
 
-int billrun_customer(Ctx *ctx, const char *customer_id, Date date, const char *run_id, const char **invoice_id,
-                     Error *err)
+/* Locks the customers [first, last] for the rest of the transaction (PostgreSQL; SQLite's writer lock
+ * already serialises), so that two runs never bill one customer at once. */
+static int lock_customers(Ctx *ctx, const char *first, const char *last, Error *err)
 {
-    if (invoice_id)
-        *invoice_id = NULL;
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT id FROM customers WHERE tenant_id = $1 AND id = $2%s",
-             store_for_update(ctx->conn));
-    Value p[1] = {val_text(customer_id)};
+    if (!*store_for_update(ctx->conn))
+        return 0;
+    Value p[2] = {val_text(first), val_text(last)};
     Rows r;
-    int rc = store_query(ctx->conn, &r, sql, p, 1, err);
+    int rc = store_query(ctx->conn, &r, "SELECT id FROM customers WHERE tenant_id = $1 AND id >= $2 AND id <= $3"
+                                        " ORDER BY id FOR UPDATE", p, 2, err);
     if (rc < 0)
         return rc;
     while (rows_next(&r))
         ;
     rc = rows_error(&r, err);
     rows_close(&r);
-    if (rc < 0)
-        return rc;
-    Period period = {date_add_months(date, -1), date};
+    return rc;
+}
+
+/* Rates and writes one customer of a chunk read by billing_chunk_load. */
+static int bill_from_chunk(Ctx *ctx, const BillingChunk *ch, const char *customer_id, const char *run_id,
+                           const char **invoice_id, Error *err)
+{
     BillingData bd;
     EngineResult res;
-    rc = rate(ctx, customer_id, period, &bd, &res, err);
+    int rc = billing_chunk_customer(ctx, ch, customer_id, &bd, err);
+    if (rc == 0)
+        rc = engine_rate(&res, &bd.in, ctx->arena, err);
     return rc < 0 ? rc : write_result(ctx, &bd, &res, run_id, invoice_id, err);
+}
+
+int billrun_customer(Ctx *ctx, const char *customer_id, Date date, const char *run_id, const char **invoice_id,
+                     Error *err)
+{
+    if (invoice_id)
+        *invoice_id = NULL;
+    Period period = {date_add_months(date, -1), date};
+    int rc = lock_customers(ctx, customer_id, customer_id, err);
+    BillingChunk *ch = ARENA_NEW(ctx->arena, BillingChunk);
+    if (rc == 0 && !ch)
+        rc = engine_oom(err);
+    if (rc == 0)
+        rc = billing_chunk_load(ctx, customer_id, customer_id, period, ch, err);
+    return rc < 0 ? rc : bill_from_chunk(ctx, ch, customer_id, run_id, invoice_id, err);
 }
 
 /* ---- the run ---- */
@@ -514,11 +523,34 @@ static int run_row(Ctx *ctx, Conn *c, bool inline_tx, const char *run_id, Date d
     return rc;
 }
 
+/* The next chunk of customers to bill: up to BILLRUN_CHUNK ids after `after` ("" at the start),
+ * in the database's order, of the customers holding an assignment started before the date. */
+static int next_chunk(Ctx *ctx, Conn *c, Date date, const char *after, char **ids, size_t *n, Error *err)
+{
+    *n = 0;
+    Rows r;
+    Value p[3] = {val_text(date_s(ctx, date)), val_text(after), val_int(BILLRUN_CHUNK)};
+    int rc = store_query(c, &r,
+                         "SELECT DISTINCT customer_id FROM customer_billing_plans WHERE tenant_id = $1"
+                         " AND deleted_at IS NULL AND start_date < $2 AND customer_id > $3 ORDER BY customer_id LIMIT $4",
+                         p, 3, err);
+    if (rc < 0)
+        return rc;
+    while (rows_next(&r) && *n < BILLRUN_CHUNK) {
+        Value v = rows_get(&r, 0);
+        ids[(*n)++] = arena_strndup(ctx->arena, v.s, v.len);
+    }
+    rc = rows_error(&r, err);
+    rows_close(&r);
+    return rc;
+}
+
 int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, Error *err)
 {
     memset(st, 0, sizeof *st);
     /* Inside a transaction already (the API request, the daily job): the run is that transaction,
-     * each customer in a savepoint. Otherwise (the CLI): one transaction per customer. */
+     * each customer in a savepoint. Otherwise (the CLI): one transaction per chunk of customers,
+     * each customer in a savepoint inside it. */
     bool inline_tx = ctx->conn && store_in_tx(ctx->conn);
     Conn *c = inline_tx ? ctx->conn : NULL;
     int rc = inline_tx ? 0 : store_acquire(ctx->store, &c, err);
@@ -529,46 +561,52 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
     if (run_id_out)
         *run_id_out = arena_strdup(ctx->arena, run_id);
     rc = run_row(ctx, c, inline_tx, run_id, date, st, "running", true, err);
-    /* the customers with an assignment started before the date, in a stable order */
-    char **ids = NULL;
-    size_t n = 0, cap = 0;
-    if (rc == 0) {
-        Ctx tx = *ctx;
-        tx.conn = c;
-        rc = inline_tx ? 0 : store_begin(c, &tx, false, err);
-        Rows r;
-        Value p[1] = {val_text(date_s(ctx, date))};
+    Period period = {date_add_months(date, -1), date};
+    char after[UUID_STR_LEN + 8] = "";
+    for (bool more = rc == 0; more && rc == 0;) {
+        /* the chunk: its ids, its rows and its transaction; memory is freed chunk by chunk */
+        Arena ca;
+        arena_init(&ca, 0);
+        Ctx cx = *ctx;
+        cx.arena = &ca;
+        cx.conn = c;
+        cx.now = clock_now();
+        char **ids = ARENA_ARRAY(&ca, char *, BILLRUN_CHUNK);
+        size_t n = 0;
+        rc = ids ? 0 : engine_oom(err);
+        if (rc == 0 && !inline_tx)
+            rc = store_begin(c, &cx, true, err);
         if (rc == 0)
-            rc = store_query(c, &r,
-                             "SELECT DISTINCT customer_id FROM customer_billing_plans WHERE tenant_id = $1"
-                             " AND deleted_at IS NULL AND start_date < $2 ORDER BY customer_id",
-                             p, 1, err);
-        if (rc == 0) {
-            while (rows_next(&r)) {
-                Value v = rows_get(&r, 0);
-                if (engine_push(ctx->arena, (void **)&ids, &n, &cap, sizeof *ids))
-                    ids[n - 1] = arena_strndup(ctx->arena, v.s, v.len);
-            }
-            rc = rows_error(&r, err);
-            rows_close(&r);
-        }
-        if (!inline_tx && store_in_tx(c))
-            store_rollback(c);
-    }
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        Arena a;
-        arena_init(&a, 0);
-        Ctx tx = *ctx;
-        tx.arena = &a;
-        tx.conn = c;
-        tx.now = clock_now();
-        Error e;
-        err_clear(&e);
-        const char *inv = NULL;
-        int r2 = inline_tx ? store_exec_script(c, "SAVEPOINT billrun_customer", &e) : store_begin(c, &tx, true, &e);
-        if (r2 == 0)
-            r2 = billrun_customer(&tx, ids[i], date, run_id, &inv, &e);
-        if (inline_tx) {
+            rc = next_chunk(&cx, c, date, after, ids, &n, err);
+        more = n == BILLRUN_CHUNK;
+        BillingChunk *ch = ARENA_NEW(&ca, BillingChunk);
+        if (rc == 0 && n > 0 && !ch)
+            rc = engine_oom(err);
+        if (rc == 0 && n > 0)
+            rc = lock_customers(&cx, ids[0], ids[n - 1], err);
+        if (rc == 0 && n > 0)
+            rc = billing_chunk_load(&cx, ids[0], ids[n - 1], period, ch, err);
+        /* the audit chain's head, read once and written once per chunk */
+        AuditHead head;
+        memset(&head, 0, sizeof head);
+        if (rc == 0 && n > 0 && (rc = audit_head_load(&cx, &head, err)) == 0)
+            cx.audit_head = &head;
+        BillRunStats cst = {0};
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            Arena a;
+            arena_init(&a, 0);
+            Ctx tx = cx;
+            tx.arena = &a;
+            tx.now = clock_now();
+            Error e;
+            err_clear(&e);
+            const char *inv = NULL;
+            int64_t seq = head.seq;
+            char hash[65];
+            memcpy(hash, head.hash, sizeof hash);
+            int r2 = store_exec_script(c, "SAVEPOINT billrun_customer", &e);
+            if (r2 == 0)
+                r2 = bill_from_chunk(&tx, ch, ids[i], run_id, &inv, &e);
             Error e2;
             int r3 = store_exec_script(c, r2 == 0 ? "RELEASE SAVEPOINT billrun_customer"
                                                   : "ROLLBACK TO SAVEPOINT billrun_customer;"
@@ -576,22 +614,37 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
                                        &e2);
             if (r3 < 0)
                 rc = err_set(err, -r3, NULL, "%s", e2.message);
-        } else if (r2 == 0) {
-            r2 = store_commit(c, &e);
-        } else if (store_in_tx(c)) {
+            if (r2 < 0) {   /* the customer's audit rows are gone with its savepoint */
+                head.seq = seq;
+                memcpy(head.hash, hash, sizeof hash);
+            }
+            cst.customers++;
+            if (r2 == 0 && inv)
+                cst.invoiced++;
+            else if (r2 == 0 || r2 == -ERR_CONFLICT)
+                cst.skipped++;
+            else {
+                cst.failed++;
+                log_event(LOG_ERROR, ctx->request_id, "bill run: customer failed", "customer_id", ids[i], "error",
+                          e.message, NULL);
+            }
+            arena_free(&a);
+        }
+        if (rc == 0 && cx.audit_head)
+            rc = audit_head_store(&cx, &head, err);
+        if (rc == 0 && !inline_tx)
+            rc = store_commit(c, err);
+        else if (!inline_tx && store_in_tx(c))
             store_rollback(c);
+        if (rc == 0) {
+            st->customers += cst.customers;
+            st->invoiced += cst.invoiced;
+            st->skipped += cst.skipped;
+            st->failed += cst.failed;
         }
-        st->customers++;
-        if (r2 == 0 && inv)
-            st->invoiced++;
-        else if (r2 == 0 || r2 == -ERR_CONFLICT)
-            st->skipped++;
-        else {
-            st->failed++;
-            log_event(LOG_ERROR, ctx->request_id, "bill run: customer failed", "customer_id", ids[i], "error",
-                      e.message, NULL);
-        }
-        arena_free(&a);
+        if (n > 0)
+            snprintf(after, sizeof after, "%s", ids[n - 1]);
+        arena_free(&ca);
     }
     if (rc == 0)
         rc = run_row(ctx, c, inline_tx, run_id, date, st, st->failed ? "failed" : "completed", false, err);

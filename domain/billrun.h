@@ -10,6 +10,10 @@
 #include "core/date.h"
 #include "store/store.h"
 
+/* Customers read, rated and written together: one query per table reads the chunk's rows, and the
+ * CLI commits a chunk in one transaction (each customer in a savepoint of it). */
+#define BILLRUN_CHUNK 200
+
 typedef struct BillRunStats {
     int customers;          /* customers looked at */
     int invoiced;           /* invoices made */
@@ -24,9 +28,10 @@ typedef struct BillRunStats {
 int billrun_customer(Ctx *ctx, const char *customer_id, Date date, const char *run_id, const char **invoice_id,
                      Error *err);
 
-/* The whole run for ctx's tenant (ctx->tenant_id, ctx->store): one transaction per customer
- * on its own connection, so a crash loses at most the customer being billed, and a rerun
- * continues. Records a billing_runs row. ctx->conn is not used. */
+/* The whole run for ctx's tenant (ctx->tenant_id, ctx->store). Inside ctx's transaction when it
+ * has one (the API, the daily job); otherwise one transaction per chunk of BILLRUN_CHUNK customers
+ * on its own connection, so a crash loses at most the chunk being billed, and a rerun continues.
+ * Each customer in a savepoint: one that fails rolls back alone. Records a billing_runs row. */
 int billrun_run(Ctx *ctx, Date date, BillRunStats *stats, const char **run_id, Error *err);
 
 /* Every tenant (the CLI: remit bill-run --date D). */

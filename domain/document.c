@@ -95,47 +95,50 @@ static const char *text_at(Ctx *ctx, Rows *r, int i)
     return arena_strndup(ctx->arena, v.s, v.len);
 }
 
+void doc_customer_read(Ctx *ctx, Rows *r, int col, CustomerInfo *out)
+{
+    memset(out, 0, sizeof *out);
+    out->name = text_at(ctx, r, col);
+    const char *addr = text_at(ctx, r, col + 1);
+    if (!addr) {
+        char buf[2600] = "";
+        size_t n = 0;
+        for (int i = 2; i <= 6; i++) {
+            const char *part = text_at(ctx, r, col + i);
+            if (!part)
+                continue;
+            const char *sep = n == 0 ? "" : (i <= 4 ? "\n" : " ");
+            int w = snprintf(buf + n, sizeof buf - n, "%s%s", sep, part);
+            if (w > 0 && (size_t)w < sizeof buf - n)
+                n += (size_t)w;
+        }
+        addr = n ? arena_strdup(ctx->arena, buf) : NULL;
+    }
+    out->address = addr;
+    out->country = text_at(ctx, r, col + 7);
+    out->gstin = text_at(ctx, r, col + 8);
+    out->state_code = text_at(ctx, r, col + 9);
+    out->place_of_supply = text_at(ctx, r, col + 10);
+    out->currency = text_at(ctx, r, col + 11);
+    out->payment_terms = rows_get(r, col + 12).i;
+    out->exempt = rows_get(r, col + 13).i != 0;
+    out->active = rows_get(r, col + 14).i != 0;
+}
+
 int doc_customer(Ctx *ctx, const char *customer_id, CustomerInfo *out, Error *err)
 {
     memset(out, 0, sizeof *out);
     Value p[1] = {val_text(customer_id)};
     Rows r;
     int rc = store_query(ctx->conn, &r,
-                         "SELECT name, address, address_line_1, address_line_2, city, state, postal_code, country,"
-                         " gst_number, state_code, place_of_supply, currency, payment_terms, is_tax_exempt, is_active"
-                         " FROM customers WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
+                         "SELECT " DOC_CUSTOMER_COLUMNS " FROM customers WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
                          p, 1, err);
     if (rc < 0)
         return rc;
-    if (rows_next(&r)) {
-        out->name = text_at(ctx, &r, 0);
-        const char *addr = text_at(ctx, &r, 1);
-        if (!addr) {
-            char buf[2600] = "";
-            size_t n = 0;
-            for (int i = 2; i <= 6; i++) {
-                const char *part = text_at(ctx, &r, i);
-                if (!part)
-                    continue;
-                const char *sep = n == 0 ? "" : (i <= 4 ? "\n" : " ");
-                int w = snprintf(buf + n, sizeof buf - n, "%s%s", sep, part);
-                if (w > 0 && (size_t)w < sizeof buf - n)
-                    n += (size_t)w;
-            }
-            addr = n ? arena_strdup(ctx->arena, buf) : NULL;
-        }
-        out->address = addr;
-        out->country = text_at(ctx, &r, 7);
-        out->gstin = text_at(ctx, &r, 8);
-        out->state_code = text_at(ctx, &r, 9);
-        out->place_of_supply = text_at(ctx, &r, 10);
-        out->currency = text_at(ctx, &r, 11);
-        out->payment_terms = rows_get(&r, 12).i;
-        out->exempt = rows_get(&r, 13).i != 0;
-        out->active = rows_get(&r, 14).i != 0;
-    } else if ((rc = rows_error(&r, err)) == 0) {
+    if (rows_next(&r))
+        doc_customer_read(ctx, &r, 0, out);
+    else if ((rc = rows_error(&r, err)) == 0)
         rc = err_set(err, ERR_REFERENCE, "customer_id", "customer_id does not refer to an existing row of customers");
-    }
     rows_close(&r);
     return rc;
 }
@@ -175,6 +178,25 @@ int doc_exchange_rate(Ctx *ctx, const char *currency, const char *base, Date dat
 
 int doc_context(Ctx *ctx, const DocKind *k, const CompanySettings *cs, const Row *doc, DocContext *dc, Error *err)
 {
+    int rc = doc_context_of(k, cs, NULL, doc, dc, err);
+    if (rc < 0)
+        return rc;
+    const char *cust = row_text(doc, "customer_id");
+    if (cust) {
+        Value p[1] = {val_text(cust)};
+        int64_t ex = 0;
+        rc = store_query_int(ctx->conn, &ex, "SELECT is_tax_exempt FROM customers WHERE tenant_id = $1 AND id = $2",
+                             p, 1, err);
+        if (rc < 0 && rc != -ERR_NOT_FOUND)
+            return rc;
+        dc->customer_exempt = ex != 0;
+    }
+    return 0;
+}
+
+int doc_context_of(const DocKind *k, const CompanySettings *cs, const CustomerInfo *ci, const Row *doc,
+                   DocContext *dc, Error *err)
+{
     memset(dc, 0, sizeof *dc);
     dc->cs = cs;
     const char *code = row_text(doc, "currency");
@@ -188,16 +210,7 @@ int doc_context(Ctx *ctx, const DocKind *k, const CompanySettings *cs, const Row
     const char *ds = row_text(doc, k->date_field);
     if (!ds || date_parse(&dc->date, ds, strlen(ds), k->date_field, err) < 0)
         dc->date = cs->today;
-    const char *cust = row_text(doc, "customer_id");
-    if (cust) {
-        Value p[1] = {val_text(cust)};
-        int64_t ex = 0;
-        int rc = store_query_int(ctx->conn, &ex, "SELECT is_tax_exempt FROM customers WHERE tenant_id = $1 AND id = $2",
-                                 p, 1, err);
-        if (rc < 0 && rc != -ERR_NOT_FOUND)
-            return rc;
-        dc->customer_exempt = ex != 0;
-    }
+    dc->customer_exempt = ci && ci->exempt;
     return 0;
 }
 
@@ -615,8 +628,13 @@ int doc_header_defaults(Ctx *ctx, const DocKind *k, const CompanySettings *cs, R
 {
     const char *cust = row_text(row, "customer_id");
     int rc = doc_customer(ctx, cust, ci, err);
-    if (rc < 0)
-        return rc;
+    return rc < 0 ? rc : doc_header_apply(ctx, k, cs, ci, row, old, err);
+}
+
+int doc_header_apply(Ctx *ctx, const DocKind *k, const CompanySettings *cs, const CustomerInfo *ci, Row *row,
+                     const Row *old, Error *err)
+{
+    int rc;
     bool new_customer = !old || is_set(row, "customer_id");
     if (!row_text(row, k->date_field))
         set_date(ctx, row, k->date_field, cs->today);

@@ -54,6 +54,10 @@ int doc_take_lines(Ctx *ctx, const Table *t, Row *row, const char *key, json_t *
 
 /* Fills dc from the document row (currency, place of supply, supply mode, inclusive, date). */
 int doc_context(Ctx *ctx, const DocKind *k, const CompanySettings *cs, const Row *doc, DocContext *dc, Error *err);
+/* The same from a customer read already (ci, or NULL: not exempt), without a query. */
+struct CustomerInfo;
+int doc_context_of(const DocKind *k, const CompanySettings *cs, const struct CustomerInfo *ci, const Row *doc,
+                   DocContext *dc, Error *err);
 
 /* Prepares one line row for writing: defaults from its service (description, SAC, unit, rate, tax
  * category), the tax rate (given on the line; else the service's category rate in force on the
@@ -95,6 +99,12 @@ typedef struct CustomerInfo {
     bool exempt, active;
 } CustomerInfo;
 int doc_customer(Ctx *ctx, const char *customer_id, CustomerInfo *out, Error *err);
+/* The columns doc_customer reads, in the order doc_customer_read takes them from column col of a
+ * row (for readers of many customers at once: the bill run). */
+#define DOC_CUSTOMER_COLUMNS                                                                       \
+    "name, address, address_line_1, address_line_2, city, state, postal_code, country, gst_number," \
+    " state_code, place_of_supply, currency, payment_terms, is_tax_exempt, is_active"
+void doc_customer_read(Ctx *ctx, Rows *r, int col, CustomerInfo *out);
 /* The place of supply for a customer: its place_of_supply, else its state code (from its GSTIN),
  * else "96" when it is abroad, else NULL (unknown: the seller's state applies). */
 const char *doc_customer_place(const CustomerInfo *ci);
@@ -105,6 +115,9 @@ const char *doc_customer_place(const CustomerInfo *ci);
  * the base currency, else given or looked up). Fills *ci. */
 int doc_header_defaults(Ctx *ctx, const DocKind *k, const CompanySettings *cs, Row *row, const Row *old,
                         CustomerInfo *ci, Error *err);
+/* The same for a customer read already (no query unless an exchange rate must be looked up). */
+int doc_header_apply(Ctx *ctx, const DocKind *k, const CompanySettings *cs, const CustomerInfo *ci, Row *row,
+                     const Row *old, Error *err);
 /* Line sub-resource hooks: the document must be a draft (locked); the line is prepared for it. */
 int doc_line_before_write(Ctx *ctx, const DocKind *k, Row *row, const Row *old, Error *err);
 /* Rewrites a draft's totals after one of its lines changed (exclude: the id of a line being deleted). */

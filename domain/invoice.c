@@ -95,6 +95,21 @@ const char *invoice_derive_status(const Row *inv, Date today)
 
 /* ---- create and update a draft ---- */
 
+/* The due date: given, else the invoice date plus the invoice's payment terms, else the customer's. */
+static int due_date(Ctx *ctx, Row *row, const Row *old, const CustomerInfo *ci, Date today, Error *err)
+{
+    Date date = row_date(row, "invoice_date", today);
+    if (!is_set(row, "due_date") &&
+        (!old || row_is_null(row, "due_date") || is_set(row, "invoice_date") || is_set(row, "payment_terms_days") ||
+         is_set(row, "customer_id"))) {
+        int64_t terms = row_is_null(row, "payment_terms_days") ? ci->payment_terms : row_int(row, "payment_terms_days");
+        set_date(ctx, row, "due_date", date_add_days(date, (int)terms));
+    }
+    if (row_date(row, "due_date", date) < date)
+        return err_set(err, ERR_INVALID, "due_date", "due_date must not be before invoice_date");
+    return 0;
+}
+
 static int invoice_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
     if (old && !status_is(old, "draft")) {
@@ -110,15 +125,9 @@ static int invoice_before_write(Ctx *ctx, const Table *t, Row *row, const Row *o
         rc = doc_header_defaults(ctx, &DOC_INVOICE, &cs, row, old, &ci, err);
     if (rc < 0)
         return rc;
-    Date date = row_date(row, "invoice_date", cs.today);
-    if (!is_set(row, "due_date") &&
-        (!old || row_is_null(row, "due_date") || is_set(row, "invoice_date") || is_set(row, "payment_terms_days") ||
-         is_set(row, "customer_id"))) {
-        int64_t terms = row_is_null(row, "payment_terms_days") ? ci.payment_terms : row_int(row, "payment_terms_days");
-        set_date(ctx, row, "due_date", date_add_days(date, (int)terms));
-    }
-    if (row_date(row, "due_date", date) < date)
-        return err_set(err, ERR_INVALID, "due_date", "due_date must not be before invoice_date");
+    rc = due_date(ctx, row, old, &ci, cs.today, err);
+    if (rc < 0)
+        return rc;
     if (!old && row_is_null(row, "id")) {   /* the lines need the id before the insert */
         char id[UUID_STR_LEN + 1];
         uuid_v7_str(id);
@@ -210,6 +219,77 @@ static int finalize(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *
     return rc < 0 ? rc : reply_row(ctx, &row, out);
 }
 
+/* What finalizing sets, the number last (its counter stays locked to the commit): the terms, the
+ * number, who and when, the balance and the status. */
+static int finalized_fields(Ctx *ctx, const CompanySettings *cs, Row *row, Date date, Error *err)
+{
+    if (row_is_null(row, "terms_and_conditions") && cs->invoice_terms)
+        row_set_text(ctx, row, "terms_and_conditions", cs->invoice_terms);
+    DocNumber num;
+    int rc = numbering_next(ctx, "invoice", date, cs->fy_start_month, &num, err);
+    if (rc < 0)
+        return rc;
+    row_set_text(ctx, row, "invoice_number", num.number);
+    row_set_text(ctx, row, "financial_year", num.fy);
+    row_set_int(row, "sequence_number", num.seq);
+    set_now(ctx, row, "finalized_at");
+    row_set(row, "finalized_by", ctx->user_id[0] ? val_text(arena_strdup(ctx->arena, ctx->user_id)) : val_null());
+    row_set(row, "balance_due", row_get(row, "total"));
+    row_set_text(ctx, row, "status", "pending");
+    row_set_text(ctx, row, "status", invoice_derive_status(row, cs->today));
+    return 0;
+}
+
+int invoice_issue(Ctx *ctx, const CompanySettings *cs, const CustomerInfo *ci, Row *row, Row *lines, int n,
+                  Error *err)
+{
+    const Table *t = registry_find("invoices"), *lt = registry_find("invoice_line_items");
+    if (n <= 0)
+        return err_set(err, ERR_INVALID, "lines", "an invoice needs at least one line to be finalized");
+    /* the draft: what creating it would set */
+    int rc = codec_apply_defaults(ctx, t, row, err);
+    if (rc == 0)
+        rc = doc_header_apply(ctx, &DOC_INVOICE, cs, ci, row, NULL, err);
+    if (rc == 0)
+        rc = due_date(ctx, row, NULL, ci, cs->today, err);
+    if (rc < 0)
+        return rc;
+    if (row_is_null(row, "id")) {
+        char id[UUID_STR_LEN + 1];
+        uuid_v7_str(id);
+        row_set_text(ctx, row, "id", id);
+    }
+    /* finalizing it: the snapshot first (it may set the place of supply the tax depends on) */
+    rc = doc_snapshot(ctx, cs, ci, row, err);
+    DocContext dc;
+    if (rc == 0)
+        rc = doc_context_of(&DOC_INVOICE, cs, ci, row, &dc, err);
+    for (int i = 0; rc == 0 && i < n; i++) {
+        Row *line = &lines[i];
+        row_set_text(ctx, line, "invoice_id", row_text(row, "id"));
+        row_set_text(ctx, line, "currency", dc.cur->code);
+        if (!is_set(line, "sort_order"))
+            row_set_int(line, "sort_order", (int64_t)i + 1);
+        rc = codec_apply_defaults(ctx, lt, line, err);
+        if (rc == 0)
+            rc = doc_line_prepare(ctx, &DOC_INVOICE, &dc, line, NULL, err);
+    }
+    DocLines d = {.rows = lines, .n = n};
+    if (rc == 0)
+        rc = doc_compute(ctx, &DOC_INVOICE, &dc, row, &d, NULL, err);
+    if (rc < 0)
+        return rc;
+    row_set(row, "paid_amount", val_int(0));
+    row_set(row, "credits_applied", val_int(0));
+    rc = finalized_fields(ctx, cs, row, dc.date, err);
+    /* one row each, each audited */
+    if (rc == 0)
+        rc = crud_insert_row(ctx, t, row, err);
+    for (int i = 0; rc == 0 && i < n; i++)
+        rc = crud_insert_row(ctx, lt, &lines[i], err);
+    return rc;
+}
+
 int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err)
 {
     Row old, row;
@@ -253,21 +333,9 @@ int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err)
         return rc;
     if (nlines == 0)
         return err_set(err, ERR_INVALID, "lines", "an invoice needs at least one line to be finalized");
-    if (row_is_null(&row, "terms_and_conditions") && cs.invoice_terms)
-        row_set_text(ctx, &row, "terms_and_conditions", cs.invoice_terms);
-    DocNumber num;
-    rc = numbering_next(ctx, "invoice", date, cs.fy_start_month, &num, err);
-    if (rc < 0)
-        return rc;
-    row_set_text(ctx, &row, "invoice_number", num.number);
-    row_set_text(ctx, &row, "financial_year", num.fy);
-    row_set_int(&row, "sequence_number", num.seq);
-    set_now(ctx, &row, "finalized_at");
-    row_set(&row, "finalized_by", ctx->user_id[0] ? val_text(arena_strdup(ctx->arena, ctx->user_id)) : val_null());
-    row_set(&row, "balance_due", row_get(&row, "total"));
-    row_set_text(ctx, &row, "status", "pending");
-    row_set_text(ctx, &row, "status", invoice_derive_status(&row, cs.today));
-    rc = crud_update_row_as(ctx, t, &row, &old, "finalize", err);
+    rc = finalized_fields(ctx, &cs, &row, date, err);
+    if (rc == 0)
+        rc = crud_update_row_as(ctx, t, &row, &old, "finalize", err);
     if (rc == 0)
         *out = row;
     return rc;

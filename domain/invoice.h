@@ -15,6 +15,8 @@
 #define REMIT_DOMAIN_INVOICE_H
 
 #include "core/date.h"
+#include "domain/company.h"
+#include "domain/document.h"
 #include "model/registry.h"
 
 /* The status a finalized invoice row should have on `today` (draft and cancelled stay). */
@@ -33,6 +35,16 @@ int invoice_adjust(Ctx *ctx, const char *invoice_id, int64_t d_paid, int64_t d_c
 /* Finalizes draft `id` (POST /api/v1/invoices/{id}/finalize and bill runs): snapshot, exchange
  * rate, totals, a gapless number, status. *out receives the finalized row. */
 int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err);
+
+/* Issues an invoice in one step, as creating the draft with its lines and finalizing it would (the
+ * bill run): `row` holds the header fields the caller decides (customer_id, invoice_date,
+ * currency, exchange_rate, ...), `lines` its n lines (each with its amount when is_rated); cs and ci
+ * are the company's settings and the customer, read once by the caller. Sets the draft's defaults
+ * and the customer's snapshot, prepares each line (tax, totals), the invoice's totals, the number
+ * and the finalized status, then inserts the invoice and its lines, each with its audit record
+ * ("create"). */
+int invoice_issue(Ctx *ctx, const CompanySettings *cs, const CustomerInfo *ci, Row *row, Row *lines, int n,
+                  Error *err);
 
 /* Marks the tenant's pending and partially paid invoices whose due date is before `today` as
  * overdue (audited as "overdue"); *count gets how many. The daily job "mark_overdue_invoices"

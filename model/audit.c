@@ -153,65 +153,90 @@ int audit_write(Ctx *ctx, const Table *t, const char *action, const Row *old, co
     json_decref(changed);
 
     /* Link into the chain: lock the head, take the next number, hash, advance the head. */
-    const Table *ct = registry_find("audit_chains");
-    Row head;
-    int64_t seq = 0;
-    char prev[65];
-    memset(prev, '0', 64);
-    prev[64] = '\0';
-    char sql[512];
-    snprintf(sql, sizeof sql, "SELECT %s FROM audit_chains WHERE tenant_id = $1 AND chain = 'audit'%s",
-             ct->select_list, store_for_update(ctx->conn));
-    Rows rs;
-    rc = store_query(ctx->conn, &rs, sql, NULL, 0, err);
-    if (rc < 0)
-        return rc;
-    bool have = rows_next(&rs);
-    if (have)
-        codec_from_rows(ctx, ct, &rs, &head);
-    rc = rows_error(&rs, err);
-    rows_close(&rs);
-    if (rc < 0)
-        return rc;
-    if (!have) {
-        /* First audited write of the tenant: create the head. A concurrent first write
-         * conflicts on the unique chain key and retries as a normal request would. */
-        row_init(&head, ctx, ct);
-        row_set_text(ctx, &head, "chain", "audit");
-        row_set_int(&head, "last_seq", 0);
-        rc = crud_insert_row(ctx, ct, &head, err);
+    AuditHead own, *h = ctx->audit_head;
+    if (!h) {
+        h = &own;
+        rc = audit_head_load(ctx, h, err);
         if (rc < 0)
             return rc;
-    } else {
-        seq = row_int(&head, "last_seq");
-        const char *lh = row_text(&head, "last_hash");
-        if (lh && strlen(lh) == 64)
-            memcpy(prev, lh, 65);
     }
-    seq++;
+    int64_t seq = h->seq + 1;
     char id[40], ts[40];
     uuid_v7_str(id);
     ts_format(ts, sizeof ts, ctx->now);
     row_set_text(ctx, &a, "id", id);
     row_set_text(ctx, &a, "created_at", ts);
     row_set_int(&a, "seq", seq);
-    row_set_text(ctx, &a, "prev_hash", prev);
+    row_set_text(ctx, &a, "prev_hash", h->hash);
     char hash[65];
-    rc = audit_hash(ctx, &a, ctx->tenant_id, prev, hash);
+    rc = audit_hash(ctx, &a, ctx->tenant_id, h->hash, hash);
     if (rc < 0)
         return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
     row_set_text(ctx, &a, "hash", hash);
     rc = crud_insert_row(ctx, at, &a, err);
     if (rc < 0)
         return rc;
-    Row nh;
-    row_copy(ctx, &nh, &head);
-    row_set_int(&nh, "last_seq", seq);
-    row_set_text(ctx, &nh, "last_hash", hash);
-    if (!have) {   /* just inserted at version 1 */
-        head.v[ct->col_version] = val_int(1);
+    h->seq = seq;
+    memcpy(h->hash, hash, 65);
+    return h == &own ? audit_head_store(ctx, h, err) : 0;
+}
+
+int audit_head_load(Ctx *ctx, AuditHead *h, Error *err)
+{
+    const Table *ct = registry_find("audit_chains");
+    memset(h, 0, sizeof *h);
+    memset(h->hash, '0', 64);
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT %s FROM audit_chains WHERE tenant_id = $1 AND chain = 'audit'%s",
+             ct->select_list, store_for_update(ctx->conn));
+    Rows rs;
+    int rc = store_query(ctx->conn, &rs, sql, NULL, 0, err);
+    if (rc < 0)
+        return rc;
+    h->exists = rows_next(&rs);
+    if (h->exists)
+        codec_from_rows(ctx, ct, &rs, &h->row);
+    rc = rows_error(&rs, err);
+    rows_close(&rs);
+    if (rc < 0 || !h->exists)
+        return rc;
+    h->seq = row_int(&h->row, "last_seq");
+    const char *lh = row_text(&h->row, "last_hash");
+    if (lh && strlen(lh) == 64)
+        memcpy(h->hash, lh, 65);
+    return 0;
+}
+
+int audit_head_store(Ctx *ctx, AuditHead *h, Error *err)
+{
+    const Table *ct = registry_find("audit_chains");
+    if (!h->exists) {
+        if (h->seq == 0)
+            return 0;
+        /* First audited write of the tenant: create the head. A concurrent first write
+         * conflicts on the unique chain key and retries as a normal request would. */
+        Row head;
+        row_init(&head, ctx, ct);
+        row_set_text(ctx, &head, "chain", "audit");
+        row_set_int(&head, "last_seq", h->seq);
+        row_set_text(ctx, &head, "last_hash", h->hash);
+        int rc = crud_insert_row(ctx, ct, &head, err);
+        if (rc == 0) {
+            h->row = head;
+            h->exists = true;
+        }
+        return rc;
     }
-    return crud_update_row(ctx, ct, &nh, &head, err);
+    if (row_int(&h->row, "last_seq") == h->seq)
+        return 0;
+    Row nh;
+    row_copy(ctx, &nh, &h->row);
+    row_set_int(&nh, "last_seq", h->seq);
+    row_set_text(ctx, &nh, "last_hash", h->hash);
+    int rc = crud_update_row(ctx, ct, &nh, &h->row, err);
+    if (rc == 0)
+        h->row = nh;
+    return rc;
 }
 
 static const char *const canon_fields[] = {

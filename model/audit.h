@@ -8,6 +8,20 @@
 /* action: "create", "update", "delete" or an action verb ("finalize"); old/new may be NULL. */
 int audit_write(Ctx *ctx, const Table *t, const char *action, const Row *old, const Row *row, Error *err);
 
+/* The head of ctx's tenant chain held in memory by a writer of many audited rows in one
+ * transaction (the bill run): audit_head_load reads and locks it (FOR UPDATE) and sets
+ * ctx->audit_head; audit_write then chains from it without reading or updating the audit_chains
+ * row; audit_head_store writes it back once, before the commit. A caller that rolls back to a
+ * savepoint restores seq and hash to what they were when it took the savepoint. */
+typedef struct AuditHead {
+    Row row;                         /* the audit_chains row as read (its version) */
+    bool exists;                     /* it was there (else audit_head_store inserts it) */
+    int64_t seq;                     /* the last row's seq and hash */
+    char hash[65];
+} AuditHead;
+int audit_head_load(Ctx *ctx, AuditHead *h, Error *err);
+int audit_head_store(Ctx *ctx, AuditHead *h, Error *err);
+
 /* SHA-256 (hex) of prev_hash and the canonical form of an audit row. */
 int audit_hash(Ctx *ctx, const Row *a, const char *tenant_id, const char *prev, char out[65]);
 /* Walks ctx's tenant chain (transaction open). *out = {"ok", "rows_checked", "first_broken": null |

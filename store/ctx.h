@@ -40,6 +40,9 @@ typedef struct Ctx {
     const char *subscription_status;   /* the tenant's, for the 402 rule (domain/subscription.c) */
     const char *trial_end;
     int64_t now;               /* clock_now() at the start of the request */
+    struct AuditHead *audit_head;  /* a writer of many rows in one transaction (the bill run) keeps
+                                    * the audit chain's head here instead of re-reading it for each
+                                    * audited row (model/audit.h); NULL otherwise */
     bool test_mode;
 } Ctx;
 
