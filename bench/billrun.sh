@@ -60,6 +60,8 @@ setup() {
     remit_signup
     remit_cli tenant activate "$BENCH_SLUG" --plan enterprise --months 12
     api POST /api/v1/company_profiles '{"name": "Bench MSP", "gst_number": "27AAPFU0939F1ZV"}' >/dev/null
+    # invoice numbers of 6 digits: the default INV/2024-25/0001 has room for 9,999 (GST: 16 characters)
+    api POST /api/v1/number_series '{"document_type": "invoice", "pattern": "INV/{fy_short}/{seq:6}"}' >/dev/null
     api POST /api/v1/tax_rates '{"name": "GST 18%", "category": "standard", "rate": "18", "effective_from": "2020-01-01"}' >/dev/null
     api POST /api/v1/exchange_rates '{"currency": "USD", "rate": "83.25", "effective_date": "2024-01-01"}' >/dev/null
     s_support=$(api POST /api/v1/services '{"name": "Managed support", "service_type": "fixed", "default_rate": "300", "tax_category": "standard"}' | id_of)

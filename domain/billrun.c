@@ -327,36 +327,88 @@ static int make_invoice(Ctx *ctx, const BillingData *bd, const EngineResult *res
     return 0;
 }
 
+/* Marks records billed in batches: one INSERT of billed_records (their unique key (item_type,
+ * item_id) makes billing a record twice impossible) and one UPDATE of the records (billed_at IS
+ * NULL: a record billed by a concurrent run is not counted) per batch of up to MARK_BATCH ids.
+ * A batch is split into powers of two, so each statement has one of a few shapes, prepared once. */
+enum { MARK_BATCH = 64 };
+
+static int mark_batch(Ctx *ctx, const char *type, const char *table, const char *const *ids, size_t n,
+                      const char *inv, const char *now, Error *err)
+{
+    /* INSERT INTO billed_records ... VALUES ($1, $5, $2, $6, $3, 1, $4, $4), ($1, $7, $2, $8, ...) */
+    char sql[8192];
+    Value p[3 + 2 * MARK_BATCH];
+    p[0] = val_text(type);
+    p[1] = val_text(inv);
+    p[2] = val_text(now);
+    int len = snprintf(sql, sizeof sql,
+                       "INSERT INTO billed_records (tenant_id, id, item_type, item_id, invoice_id, version, created_at,"
+                       " updated_at) VALUES ");
+    char (*rid)[UUID_STR_LEN + 1] = arena_alloc(ctx->arena, n * sizeof *rid);
+    if (!rid)
+        return engine_oom(err);
+    for (size_t i = 0; i < n; i++) {
+        uuid_v7_str(rid[i]);
+        p[3 + 2 * i] = val_text(rid[i]);
+        p[4 + 2 * i] = val_text(ids[i]);
+        len += snprintf(sql + len, sizeof sql - (size_t)len, "%s($1, $%zu, $2, $%zu, $3, 1, $4, $4)", i ? ", " : "",
+                        5 + 2 * i, 6 + 2 * i);
+    }
+    int rc = exec(ctx, sql, p, (int)(3 + 2 * n), NULL, err);
+    if (rc < 0)
+        return rc;
+    /* UPDATE <table> SET ... WHERE tenant_id = $1 AND billed_at IS NULL AND id IN ($4, $5, ...) */
+    Value q[2 + MARK_BATCH];
+    q[0] = val_text(inv);
+    q[1] = val_text(now);
+    len = snprintf(sql, sizeof sql,
+                   "UPDATE %s SET invoice_id = $2, billed_at = $3, updated_at = $3, version = version + 1"
+                   " WHERE tenant_id = $1 AND billed_at IS NULL AND id IN (", table);
+    for (size_t i = 0; i < n; i++) {
+        q[2 + i] = val_text(ids[i]);
+        len += snprintf(sql + len, sizeof sql - (size_t)len, "%s$%zu", i ? ", " : "", 4 + i);
+    }
+    snprintf(sql + len, sizeof sql - (size_t)len, ")");
+    int64_t changed = 0;
+    rc = exec(ctx, sql, q, (int)(2 + n), &changed, err);
+    if (rc == 0 && changed != (int64_t)n)
+        rc = err_set(err, ERR_CONFLICT, NULL, "a %s was billed by another run", type);
+    return rc;
+}
+
+static int mark_all(Ctx *ctx, const char *type, const char *table, const char *const *ids, size_t n,
+                    const char *inv, const char *now, Error *err)
+{
+    int rc = 0;
+    for (size_t at = 0; rc == 0 && at < n;) {
+        size_t k = MARK_BATCH;
+        while (k > n - at)
+            k /= 2;
+        rc = mark_batch(ctx, type, table, ids + at, k, inv, now, err);
+        at += k;
+    }
+    return rc;
+}
+
 static int mark_records(Ctx *ctx, const char *type, const char *table, size_t n, const EngineSourceResult *out,
                         const char *const *ids, const char *invoice_id, const char *now, Error *err)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (!consumed(out[i].outcome))
-            continue;
-        const char *inv = out[i].line >= 0 ? invoice_id : NULL;
-        char id[UUID_STR_LEN + 1];
-        uuid_v7_str(id);
-        Value p[5] = {val_text(id), val_text(type), val_text(ids[i]), val_text(inv), val_text(now)};
-        int rc = exec(ctx,
-                      "INSERT INTO billed_records (tenant_id, id, item_type, item_id, invoice_id, version, created_at,"
-                      " updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
-                      p, 5, NULL, err);
-        if (rc < 0)
-            return rc;
-        char sql[200];
-        snprintf(sql, sizeof sql,
-                 "UPDATE %s SET invoice_id = $2, billed_at = $3, updated_at = $3, version = version + 1"
-                 " WHERE tenant_id = $1 AND id = $4 AND billed_at IS NULL",
-                 table);
-        Value q[3] = {val_text(inv), val_text(now), val_text(ids[i])};
-        int64_t changed = 0;
-        rc = exec(ctx, sql, q, 3, &changed, err);
-        if (rc == 0 && changed != 1)
-            rc = err_set(err, ERR_CONFLICT, NULL, "a %s was billed by another run", type);
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
+    /* consumed records: those on a line of the invoice, and those consumed without a line (counted
+     * in a bucket under its allowance, included in a fixed fee) */
+    const char **on = ARENA_ARRAY(ctx->arena, const char *, n + 1), **off = ARENA_ARRAY(ctx->arena, const char *, n + 1);
+    if (!on || !off)
+        return engine_oom(err);
+    size_t non = 0, noff = 0;
+    for (size_t i = 0; i < n; i++)
+        if (consumed(out[i].outcome)) {
+            if (out[i].line >= 0 && invoice_id)
+                on[non++] = ids[i];
+            else
+                off[noff++] = ids[i];
+        }
+    int rc = mark_all(ctx, type, table, on, non, invoice_id, now, err);
+    return rc < 0 ? rc : mark_all(ctx, type, table, off, noff, NULL, now, err);
 }
 
 static int write_result(Ctx *ctx, const BillingData *bd, const EngineResult *res, const char *run_id,
