@@ -965,7 +965,8 @@ int billing_chunk_customer(Ctx *ctx, const BillingChunk *ch, const char *custome
                 rc = ADD_ID(ctx, &bundles, ch->bundles, ch->nbundles, ch->plan_services[j].bundle_id);
         }
         k = RUN(ch->bucket_plans, ch->nbucket_plans, plan_id, pid, &f);
-        memcpy(bp + nbp, ch->bucket_plans + f, k * sizeof *bp);
+        if (k)
+            memcpy(bp + nbp, ch->bucket_plans + f, k * sizeof *bp);
         nbp += k;
     }
     for (size_t i = 0; rc == 0 && i < in->ntime_entries; i++) {
@@ -998,7 +999,8 @@ int billing_chunk_customer(Ctx *ctx, const BillingChunk *ch, const char *custome
     nbs = 0;
     for (size_t i = 0; bs && i < bundles.n; i++) {
         size_t f, k = RUN(ch->bundle_services, ch->nbundle_services, bundle_id, ch->bundles[bundles.v[i]].id, &f);
-        memcpy(bs + nbs, ch->bundle_services + f, k * sizeof *bs);
+        if (k)
+            memcpy(bs + nbs, ch->bundle_services + f, k * sizeof *bs);
         nbs += k;
     }
     in->bundle_services = bs;

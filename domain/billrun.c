@@ -581,11 +581,16 @@ static int next_chunk(Ctx *ctx, Conn *c, Date date, const char *after, char **id
 {
     *n = 0;
     Rows r;
-    Value p[3] = {val_text(date_s(ctx, date)), val_text(after), val_int(BILLRUN_CHUNK)};
-    int rc = store_query(c, &r,
-                         "SELECT DISTINCT customer_id FROM customer_billing_plans WHERE tenant_id = $1"
-                         " AND deleted_at IS NULL AND start_date < $2 AND customer_id > $3 ORDER BY customer_id LIMIT $4",
-                         p, 3, err);
+    Value p[3] = {val_text(date_s(ctx, date)), val_int(BILLRUN_CHUNK), val_text(after)};
+    int rc = *after ? store_query(c, &r,
+                                  "SELECT DISTINCT customer_id FROM customer_billing_plans WHERE tenant_id = $1"
+                                  " AND deleted_at IS NULL AND start_date < $2 AND customer_id > $4"
+                                  " ORDER BY customer_id LIMIT $3",
+                                  p, 3, err)
+                    : store_query(c, &r,
+                                  "SELECT DISTINCT customer_id FROM customer_billing_plans WHERE tenant_id = $1"
+                                  " AND deleted_at IS NULL AND start_date < $2 ORDER BY customer_id LIMIT $3",
+                                  p, 2, err);
     if (rc < 0)
         return rc;
     while (rows_next(&r) && *n < BILLRUN_CHUNK) {
