@@ -38,11 +38,17 @@
  * being billed). Only a pending request can be decided (409). The request and
  * the item change in one transaction, each audited under the verb.
  *
- * Concurrency notes: a decision on a time entry or usage record first locks
- * the customer row (FOR UPDATE on PostgreSQL), as a bill run does before it
- * reads the customer, then the request and the item: a run sees the item
- * either before the decision or after it, and an item is billed only once
- * (billed_records). SQLite's single writer serialises all of it anyway.
+ * Concurrency notes: a decision locks the request, then the item (FOR UPDATE
+ * on PostgreSQL), and commits both with their audit rows. A bill run reads
+ * committed rows only and bills an item only when it is not waiting, so it
+ * sees an item either before the decision (held back) or after it (billed),
+ * never half; billed_records makes a second billing impossible. A run never
+ * writes a waiting item, so a decision and a run share no row lock but the
+ * tenant's audit chain head, which orders them (on PostgreSQL a decision
+ * queues behind a running API bill run of its tenant). A decision takes no
+ * customer lock on purpose: the run holds the chain head while it locks its
+ * customers one by one, and customer-then-head here would deadlock with it.
+ * SQLite's single writer serialises all of it anyway.
  */
 #include "domain/approvals.h"
 
@@ -677,46 +683,20 @@ static int decision_note(Ctx *ctx, json_t *body, bool required, const char **out
     return *out ? 0 : err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
 }
 
-/* The customer a time entry or usage record bills, locked as a bill run locks it. */
-static int lock_customer_of(Ctx *ctx, const Kind *k, const char *item_id, Error *err)
-{
-    if (k->id == K_DISCOUNT)
-        return 0;
-    Row item;
-    int rc = crud_get(ctx, registry_find(k->table), item_id, false, &item, err);
-    if (rc < 0)
-        return rc == -ERR_NOT_FOUND ? 0 : rc;
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT id FROM customers WHERE tenant_id = $1 AND id = $2%s", store_for_update(ctx->conn));
-    Value p[1] = {val_text(row_text(&item, "customer_id"))};
-    Rows r;
-    rc = store_query(ctx->conn, &r, sql, p, 1, err);
-    if (rc < 0)
-        return rc;
-    while (rows_next(&r))
-        ;
-    rc = rows_error(&r, err);
-    rows_close(&r);
-    return rc;
-}
-
 static int decide(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *out, bool approve, Error *err)
 {
-    Row peek, old, nw, iold, inw;
-    int rc = crud_get(ctx, t, in->id, false, &peek, err);
+    Row old, nw, iold, inw;
+    int rc = crud_get(ctx, t, in->id, true, &old, err);   /* the request, then its item: one lock order */
     if (rc < 0)
         return rc;
     const char *note = NULL;
     rc = decision_note(ctx, in->body, !approve, &note, err);
     if (rc < 0)
         return rc;
-    const Kind *k = kind_of_item_type(row_text(&peek, "item_type"));
+    const Kind *k = kind_of_item_type(row_text(&old, "item_type"));
     if (!k)
         return err_set(err, ERR_STATE, NULL, "the approval names no item that can be decided");
-    const char *item_id = row_text(&peek, "item_id");
-    /* lock order: the customer (as the bill run), the request, the item */
-    if ((rc = lock_customer_of(ctx, k, item_id, err)) < 0 || (rc = crud_get(ctx, t, in->id, true, &old, err)) < 0)
-        return rc;
+    const char *item_id = row_text(&old, "item_id");
     const char *status = row_text(&old, "status");
     if (!is(status, "pending"))
         return err_set(err, ERR_STATE, "status", "the request is %s already; only a pending request can be decided",
