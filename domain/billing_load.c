@@ -24,8 +24,8 @@
  * and cut by binary search. Rows shared by many customers (plans, plan
  * services, services, bucket plans, bundles, discounts, users) are loaded
  * once per chunk, sorted by id, and a customer gets copies of the ones it
- * needs, in id order. Tax rates, the company settings and the exchange rates
- * are the tenant's, read once per chunk.
+ * needs, in id order. Tax rates, the company settings (with the approval
+ * thresholds) and the exchange rates are the tenant's, read once per chunk.
  *
  * Conventions: the tax region of a customer is its GST place of supply
  * (state code) when it has one, else its country; a time entry's date is its
@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/approvals.h"
 #include "domain/document.h"
 
 static const char *txt(Ctx *ctx, Rows *r, int i)
@@ -835,6 +836,13 @@ int billing_chunk_load(Ctx *ctx, const char *first, const char *last, Period per
     int rc = company_settings_load(ctx, &out->cs, err);
     if (rc < 0)
         return rc;
+    EngineSettings *s = &out->settings;
+    s->base = currency_find(out->cs.base_currency);
+    s->rounding = out->cs.rounding;
+    s->gst = out->cs.gst;
+    s->seller_state_code = out->cs.state_code;
+    if (s->base && (rc = approvals_settings_load(ctx, s, err)) < 0)   /* the approval thresholds */
+        return rc;
     char end[11];
     date_format(end, period.end);
     Loader L = {.ctx = ctx, .err = err};
@@ -898,11 +906,8 @@ int billing_chunk_customer(Ctx *ctx, const BillingChunk *ch, const char *custome
     out->cs = ch->cs;
     out->ci = cu->info;
     out->invoice_date = ch->period.end;
+    out->settings = ch->settings;
     EngineSettings *s = &out->settings;
-    s->base = currency_find(out->cs.base_currency);
-    s->rounding = out->cs.rounding;
-    s->gst = out->cs.gst;
-    s->seller_state_code = out->cs.state_code;
     EngineCustomer *c = &out->customer;
     c->id = cu->id;
     c->currency = currency_find(cu->info.currency ? cu->info.currency : out->cs.base_currency);

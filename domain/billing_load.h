@@ -61,6 +61,7 @@ typedef struct BillingRate {         /* a currency's rate to base on the invoice
 typedef struct BillingChunk {
     Period period;
     CompanySettings cs;
+    EngineSettings settings;             /* the tenant's, approval thresholds included */
     BillingChunkCustomer *customers;     size_t ncustomers;
     EngineCustomerPlan *customer_plans;  size_t ncustomer_plans;
     EngineTimeEntry *time_entries;       size_t ntime_entries;
