@@ -27,5 +27,8 @@ void domain_init(void)
     reconciliation_init();
     billing_init();
     billrun_init();
+    billing_deps_init();
+    billing_status_init();
+    billing_reports_init();
     einvoice_init();   /* after invoices and credit notes: it adds their ubl and gst-einvoice actions */
 }
