@@ -98,7 +98,7 @@ static int assignment_after_write(Ctx *ctx, const Table *t, const Row *row, cons
 {
     const char *id = row_text(row, "id");
     BillingHoldings h;
-    int rc = billing_holdings_load(ctx, row_text(row, "customer_id"), &h, err);
+    int rc = billing_holdings_load(ctx, row_text(row, "customer_id"), true, &h, err);
     for (size_t i = 0; rc == 0 && i < h.in.ncustomer_plans; i++)
         if (h.in.customer_plans[i].id && strcmp(h.in.customer_plans[i].id, id) == 0)
             rc = engine_check_assignment(&h.in, &h.in.customer_plans[i], err);

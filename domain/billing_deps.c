@@ -170,7 +170,7 @@ static int load_deps(Ctx *ctx, const EngineDependency **out, size_t *n, Error *e
                 (void **)out, n, sizeof **out, dep_row, NULL, err);
 }
 
-int billing_holdings_load(Ctx *ctx, const char *customer_id, BillingHoldings *out, Error *err)
+int billing_holdings_load(Ctx *ctx, const char *customer_id, bool lock, BillingHoldings *out, Error *err)
 {
     memset(out, 0, sizeof *out);
     const char *cid = arena_strdup(ctx->arena, customer_id);
@@ -181,7 +181,24 @@ int billing_holdings_load(Ctx *ctx, const char *customer_id, BillingHoldings *ou
     in->customer = &out->customer;
     Value p[1] = {val_text(cid)};
     void *v;
-    int rc = load(ctx,
+    int rc = 0;
+    if (lock) {
+        /* NO KEY UPDATE: the write being checked may already hold the key-share lock its reference
+         * to the customer took, and two such writes must queue here, not deadlock */
+        const char *sql = arena_printf(ctx->arena, "SELECT id FROM customers WHERE tenant_id = $1 AND id = $2%s",
+                                       *store_for_update(ctx->conn) ? " FOR NO KEY UPDATE" : "");
+        Rows r;
+        rc = sql ? store_query(ctx->conn, &r, sql, p, 1, err) : engine_oom(err);
+        if (rc < 0)
+            return rc;
+        while (rows_next(&r))
+            ;
+        rc = rows_error(&r, err);
+        rows_close(&r);
+        if (rc < 0)
+            return rc;
+    }
+    rc = load(ctx,
                   "SELECT id, plan_id, service_category, start_date, end_date, is_active FROM customer_billing_plans"
                   " WHERE tenant_id = $1 AND customer_id = $2 AND deleted_at IS NULL ORDER BY start_date, id",
                   p, 1, &v, &in->ncustomer_plans, sizeof(EngineCustomerPlan), cp_row, (void *)cid, err);
@@ -358,7 +375,7 @@ int billing_deps_assignment_written(Ctx *ctx, const BillingHoldings *h, const Ro
 int billing_deps_assignment_deleting(Ctx *ctx, const Row *old, Error *err)
 {
     BillingHoldings h;
-    int rc = billing_holdings_load(ctx, row_text(old, "customer_id"), &h, err);
+    int rc = billing_holdings_load(ctx, row_text(old, "customer_id"), true, &h, err);
     if (rc < 0)
         return rc;
     const char *id = row_text(old, "id");

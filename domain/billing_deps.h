@@ -27,7 +27,10 @@ typedef struct BillingHoldings {
     size_t ndeps;
 } BillingHoldings;
 
-int billing_holdings_load(Ctx *ctx, const char *customer_id, BillingHoldings *out, Error *err);
+/* lock: first lock the customer row (FOR UPDATE on PostgreSQL; SQLite's one writer serialises),
+ * as bill runs do, so that two writes checking the same customer's holdings, or a write and a
+ * bill run, take turns instead of each passing its check on what the other is changing. */
+int billing_holdings_load(Ctx *ctx, const char *customer_id, bool lock, BillingHoldings *out, Error *err);
 
 typedef struct BillingHeld {         /* one service held on a day, through one assignment */
     const EngineService *service;

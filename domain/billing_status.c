@@ -71,7 +71,7 @@ static int status_before_write(Ctx *ctx, const Table *t, Row *row, const Row *ol
     engine_status_parse(&to, row_text(row, "status"));
     Date d = parse_date(row_text(row, "status_date"));
     BillingHoldings h;
-    rc = billing_holdings_load(ctx, row_text(row, "customer_id"), &h, err);
+    rc = billing_holdings_load(ctx, row_text(row, "customer_id"), true, &h, err);
     if (rc < 0)
         return rc;
     if (plan && !holds(&h, plan, NULL))
@@ -151,7 +151,7 @@ static int status_after_write(Ctx *ctx, const Table *t, const Row *row, const Ro
     int rc = row_text(row, "service_id") ? 0 : end_assignments(ctx, cid, row_text(row, "plan_id"), d, err);
     BillingHoldings h;
     if (rc == 0)
-        rc = billing_holdings_load(ctx, cid, &h, err);
+        rc = billing_holdings_load(ctx, cid, false, &h, err);   /* locked before the write */
     Period rest = {d, date_add_days(date_from_ymd(9999, 12, 31), 1)};
     return rc < 0 ? rc : billing_deps_check(&h, rest, ERR_CONFLICT, "status", ctx->arena, err);
 }
@@ -176,7 +176,7 @@ static int held_services(Ctx *ctx, const ActionIn *in, ActionResult *out, Error 
     BillingHoldings h;
     BillingHeld *held;
     size_t n;
-    rc = billing_holdings_load(ctx, row_text(&cust, "id"), &h, err);
+    rc = billing_holdings_load(ctx, row_text(&cust, "id"), false, &h, err);
     if (rc == 0)
         rc = billing_held_on(&held, &n, &h, on, ctx->arena, err);
     if (rc < 0)
