@@ -26,6 +26,7 @@ void domain_init(void)
     csv_import_init();
     reconciliation_init();
     billing_init();
+    approvals_init();
     billrun_init();
     billing_deps_init();
     billing_status_init();
