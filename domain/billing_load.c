@@ -6,8 +6,8 @@
  * services, buckets and bundles, the services of those plans and of its
  * unbilled records, its unbilled (billed_at IS NULL) time entries and usage
  * records, its bucket_usage rows, the discounts linked to its plans or to it,
- * its status rows, the tenant's tax rates, and the fixed and bundle fees its
- * earlier (not cancelled) invoices billed.
+ * its status rows, the tenant's tax rates, and the fixed and bundle fees and
+ * the usage its earlier (not cancelled) invoices billed.
  *
  * Chunks. The bill run reads a chunk of customers — every customer whose id
  * is in [first, last] — with ONE query per table (customer_id >= $2 AND
@@ -797,6 +797,51 @@ static int load_prior(Loader *L, BillingChunk *ch)
     return rc;
 }
 
+/* Usage already billed per cycle: each usage line of an earlier (not cancelled) invoice, so that a
+ * late record is priced at the margin of what its cycle was billed (engine_usage.c) instead of
+ * restarting the tiers. The units come from the line's calculation trace (the quantity column
+ * shows 1 for a line of no units), the amount from amount_base. Read only when there are
+ * unbilled records to price. */
+static int load_prior_usage(Loader *L, BillingChunk *ch)
+{
+    if (ch->nusage == 0)
+        return 0;
+    Ctx *ctx = L->ctx;
+    Rows r;
+    size_t cap = 0;
+    int rc = query(L, &r,
+                   "SELECT i.customer_id, l.customer_billing_plan_id, l.service_id, l.period_start, l.period_end,"
+                   " l.amount_base, l.calculation FROM invoice_line_items l JOIN invoices i ON i.tenant_id = l.tenant_id"
+                   " AND i.id = l.invoice_id WHERE l.tenant_id = $1 AND " IN_CHUNK("i.customer_id")
+                   " AND i.status <> 'cancelled' AND l.charge_kind = 'usage' ORDER BY i.customer_id, l.id");
+    if (rc < 0)
+        return rc;
+    while (rc == 0 && rows_next(&r)) {
+        BillingPriorUsage *x = PUSH(ch->prior_usage, ch->nprior_usage, cap);
+        if (!x)
+            break;
+        x->customer_id = txt(ctx, &r, 0);
+        x->usage.customer_plan_id = txt(ctx, &r, 1);
+        x->usage.service_id = txt(ctx, &r, 2);
+        x->usage.cycle.start = date_at(&r, 3, NULL);
+        x->usage.cycle.end = date_at(&r, 4, NULL);
+        x->usage.amount_base = rows_get(&r, 5).i;
+        Value c = rows_get(&r, 6);
+        json_t *calc = c.kind == V_TEXT ? json_loadb(c.s, c.len, 0, NULL) : NULL;
+        const char *q = json_string_value(json_object_get(calc, "quantity"));
+        x->usage.quantity = dec_from_int(0);
+        if (!q || dec_parse(&x->usage.quantity, q, strlen(q), 6, "quantity", L->err) < 0)
+            rc = err_set(L->err, ERR_INTERNAL, NULL, "a usage line billed before has no readable quantity");
+        json_decref(calc);
+    }
+    if (rc == 0)
+        rc = rows_error(&r, L->err);
+    rows_close(&r);
+    if (rc == 0 && SORT_BY(ctx, ch->prior_usage, ch->nprior_usage, customer_id) < 0)
+        rc = engine_oom(L->err);
+    return rc;
+}
+
 /* The exchange rate of every currency the chunk's customers pay in, on the invoice date. */
 static int load_rates(Loader *L, BillingChunk *ch)
 {
@@ -872,6 +917,8 @@ int billing_chunk_load(Ctx *ctx, const char *first, const char *last, Period per
         rc = load_bundles(&L, out);
     if (rc == 0)
         rc = load_prior(&L, out);
+    if (rc == 0)
+        rc = load_prior_usage(&L, out);
     if (rc == 0)
         rc = load_rates(&L, out);
     return rc;
@@ -1045,6 +1092,16 @@ int billing_chunk_customer(Ctx *ctx, const BillingChunk *ch, const char *custome
         pc[i] = ch->prior[fp + i].charge;
     in->prior_charges = pc;
     in->nprior_charges = np;
+
+    /* the usage billed before, when the customer has records to price */
+    np = in->nusage ? RUN(ch->prior_usage, ch->nprior_usage, customer_id, c->id, &fp) : 0;
+    EnginePriorUsage *pu = np ? ARENA_ARRAY(ctx->arena, EnginePriorUsage, np) : NULL;
+    if (np && !pu)
+        return engine_oom(err);
+    for (size_t i = 0; i < np; i++)
+        pu[i] = ch->prior_usage[fp + i].usage;
+    in->prior_usage = pu;
+    in->nprior_usage = np;
     return 0;
 }
 

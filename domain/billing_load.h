@@ -48,6 +48,11 @@ typedef struct BillingPrior {        /* a fee billed before, and whose */
     EnginePriorCharge charge;
 } BillingPrior;
 
+typedef struct BillingPriorUsage {   /* usage billed before, and whose */
+    const char *customer_id;
+    EnginePriorUsage usage;
+} BillingPriorUsage;
+
 typedef struct BillingRate {         /* a currency's rate to base on the invoice date */
     const char *currency;
     int64_t scaled;
@@ -69,6 +74,7 @@ typedef struct BillingChunk {
     EngineBucketUsage *bucket_usage;     size_t nbucket_usage;
     EngineStatus *statuses;              size_t nstatuses;
     BillingPrior *prior;                 size_t nprior;
+    BillingPriorUsage *prior_usage;      size_t nprior_usage;     /* read when the chunk has usage */
     BillingLink *customer_links;         size_t ncustomer_links;   /* customer_id set */
     BillingLink *plan_links;             size_t nplan_links;       /* a plan's, for everyone: by id */
     EnginePlan *plans;                   size_t nplans;
