@@ -1,8 +1,8 @@
 /* domain/billrun.c — POST /api/v1/billing/preview, POST /api/v1/billing/runs,
  * `remit bill-run --date D` and the daily job "bill_run": the database read
  * (billing_load.c), engine_rate (engine.h), then the write through the
- * invoicing module (crud_create of a draft, doc_line_prepare of each line,
- * doc_refresh_totals, invoice_finalize: numbering, tax, totals are its own).
+ * invoicing module (invoice_issue: the draft's defaults, each line's tax,
+ * totals, the number and the finalized state are its own).
  * Exports billrun_customer, billrun_run, billrun_all_tenants, billrun_init.
  *
  * The invoice period of a run on date D is [D - 1 month, D) and the invoice
@@ -16,17 +16,19 @@
  * After finalization the invoice's total is compared with the engine's: a
  * difference is an internal error and the customer's transaction rolls back.
  *
- * Concurrency notes: `remit bill-run` bills each customer in its own
+ * Concurrency notes: a run takes its customers in chunks of BILLRUN_CHUNK
+ * (keyset on customer_id). `remit bill-run` bills each chunk in its own
  * transaction; the API and the daily job run inside their one transaction
- * (the request's, the job's claim), each customer in a savepoint, so such a
- * run commits whole or not at all. Each customer's work first locks the
- * customer row (FOR UPDATE on PostgreSQL; SQLite's single
- * writer serialises), then reads. Unique keys make double billing impossible
- * even without the lock: billed_cycles (assignment, fee, cycle) and
- * billed_records (time entry or usage record). A run that loses a race gets
- * ERR_CONFLICT for that customer, rolls it back and counts it as skipped; a
- * crash (kill -9) loses only the open customer transaction, which the rerun
- * bills, so no customer is billed twice or skipped.
+ * (the request's, the job's claim), so such a run commits whole or not at
+ * all. Each customer is a savepoint: one that fails rolls back alone. A chunk
+ * first locks its customers (FOR UPDATE on PostgreSQL; SQLite's single writer
+ * serialises), then reads them (one query per table) and takes the audit
+ * chain's head for the chunk. Unique keys make double billing impossible even
+ * without the lock: billed_cycles (assignment, fee, cycle) and billed_records
+ * (time entry or usage record). A run that loses a race gets ERR_CONFLICT for
+ * that customer, rolls it back and counts it as skipped; a crash (kill -9)
+ * loses only the open chunk's transaction, which the rerun bills, so no
+ * customer is billed twice or skipped.
  */
 #include "domain/billrun.h"
 
