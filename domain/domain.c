@@ -28,4 +28,5 @@ void domain_init(void)
     billing_init();
     billrun_init();
     einvoice_init();   /* after invoices and credit notes: it adds their ubl and gst-einvoice actions */
+    notify_init();     /* last: it wraps the hooks other modules attached to time_entries */
 }

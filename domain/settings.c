@@ -1,5 +1,6 @@
 /* domain/settings.c — typed tenant settings (system_settings). Exports
- * settings_init, settings_check_rules, settings_check_value, settings_get.
+ * settings_init, settings_check_rules, settings_check_value, settings_get,
+ * settings_add_check.
  *
  * Generic CRUD serves /api/v1/system_settings to admins; the hooks here make
  * it typed:
@@ -289,6 +290,27 @@ int settings_check_value(const char *type, json_t *value, json_t *rules, Error *
     return 0;
 }
 
+/* ---- checks of known keys ---- */
+
+typedef struct KnownKey { const char *key; SettingCheck check; } KnownKey;
+
+static KnownKey known[16];
+static int nknown;
+
+void settings_add_check(const char *key, SettingCheck check)
+{
+    if (nknown < (int)(sizeof known / sizeof known[0]))
+        known[nknown++] = (KnownKey){key, check};
+}
+
+static int check_known(const char *key, json_t *value, Error *err)
+{
+    for (int i = 0; key && value && !json_is_null(value) && i < nknown; i++)
+        if (strcmp(known[i].key, key) == 0)
+            return known[i].check(value, err);
+    return 0;
+}
+
 /* ---- hooks ---- */
 
 static json_t *json_of(const Row *row, const char *field)
@@ -369,6 +391,8 @@ static int settings_before_write(Ctx *ctx, const Table *t, Row *row, const Row *
     } else if (rc == 0 && (!old || row->set[cv] || row->set[cr])) {
         json_t *value = json_of(row, VALUE);
         rc = settings_check_value(type, value, rules, err);
+        if (rc == 0)
+            rc = check_known(key, value, err);
         json_decref(value);
     }
     json_decref(rules);

@@ -18,4 +18,10 @@ int settings_check_value(const char *type, json_t *value, json_t *rules, Error *
  * a secret's is decrypted (a JSON string). ERR_NOT_FOUND when there is no such setting. */
 int settings_get(Ctx *ctx, const char *key, json_t **out, Error *err);
 
+/* A setting a module reads by its key (domain/notify.c: "billing.reminder_days", ...) registers a check
+ * of its value, run whenever the setting is written (after the type and rule checks), so a value the
+ * module could not use is a 422 on setting_value when written, not a failure later. */
+typedef int (*SettingCheck)(json_t *value, Error *err);
+void settings_add_check(const char *key, SettingCheck check);
+
 #endif
