@@ -27,6 +27,7 @@ void domain_init(void)
     reconciliation_init();
     billing_init();
     billrun_init();
+    billing_upcoming_init();
     einvoice_init();   /* after invoices and credit notes: it adds their ubl and gst-einvoice actions */
     notify_init();     /* last: it wraps the hooks other modules attached to time_entries */
 }
