@@ -314,8 +314,21 @@ static int mail(Ctx *ctx, const Notice *n, const char *id, const Audience *a, co
     return rc;
 }
 
-int notify_send(Ctx *ctx, const Notice *n, Error *err)
+/* A mail header line from text people typed (a plan's or the seller's name): control characters,
+ * CR and LF above all, become spaces, so no name can add a header to the mail. */
+static const char *header_text(Ctx *ctx, const char *s)
 {
+    char *out = arena_strdup(ctx->arena, s ? s : "");
+    for (char *p = out; p && *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    return out;
+}
+
+int notify_send(Ctx *ctx, const Notice *in, Error *err)
+{
+    Notice copy = *in, *n = &copy;
+    n->subject = header_text(ctx, in->subject);
     Audience a;
     int rc = audience(ctx, n->customer_id, n->kind, &a, err);
     if (rc < 0)

@@ -797,8 +797,10 @@ Test(billing_notifications, renewal_notices_are_sent_once_before_a_plan_ends)
     setting(&t, "billing.renewal_notice_days", "int", "20");
     char *g_mail = addr("g"), *h_mail = addr("h");
     char *g = customer(&t, "Eta Ltd", g_mail), *h = customer(&t, "Theta Ltd", h_mail);
+    /* a name typed with a line break cannot add a header to the mail */
     json_t *p1 = it_json(&t, 201, "POST", "/api/v1/billing_plans",
-                         "{\"plan_name\": \"Care\", \"billing_frequency\": \"monthly\", \"plan_type\": \"fixed\"}");
+                         "{\"plan_name\": \"Care\\r\\nBcc: thief@example.com\", \"billing_frequency\": \"monthly\","
+                         " \"plan_type\": \"fixed\"}");
     json_t *p2 = it_json(&t, 201, "POST", "/api/v1/billing_plans",
                          "{\"plan_name\": \"Backup\", \"billing_frequency\": \"monthly\", \"plan_type\": \"fixed\"}");
     char today[11], start[11], e1[11], e2[11], e3[11], s4[11], e1b[11];
@@ -853,8 +855,11 @@ Test(billing_notifications, renewal_notices_are_sent_once_before_a_plan_ends)
     int n = mails(g_mail, "notification.renewal_notice", m, 8);
     cr_assert_eq(n, 2);
     char want[128];
-    snprintf(want, sizeof want, "Your Care plan ends on %s", e1);
+    snprintf(want, sizeof want, "Your Care  Bcc: thief@example.com plan ends on %s", e1);
     cr_assert_str_eq(m[0].subject, want);
+    const char *body = strstr(m[0].text, "\r\n\r\n");
+    cr_assert_not_null(body);
+    cr_assert_null(memmem(m[0].text, (size_t)(body - m[0].text), "\nBcc:", 5), "a header was injected:\n%s", m[0].text);
     contains(m[0].text, "(in 14 days)");
     free_mails(m, n);
     cr_assert_eq(count_mails(h_mail, "notification.renewal_notice"), 1);
