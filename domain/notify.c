@@ -288,7 +288,7 @@ static int audience(Ctx *ctx, const char *customer_id, NotifyKind k, Audience *o
 
 static int mail(Ctx *ctx, const Notice *n, const char *id, const Audience *a, const char *token, Error *err)
 {
-    const char *seller = notify_seller(ctx, err);
+    const char *seller = n->seller ? n->seller : notify_seller(ctx, err);
     if (!seller)
         return -(int)err->code;
     const char *base = getenv("REMIT_PUBLIC_URL");

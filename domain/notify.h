@@ -43,6 +43,7 @@ typedef struct Notice {
     const char *subject;         /* the mail's subject; also notifications.message */
     const char *text;            /* the mail's text between the greeting and the preference footer */
     const char *skip_reason;     /* non-NULL: recorded as skipped for this reason, whatever the preferences */
+    const char *seller;          /* notify_seller()'s answer when the caller has it; NULL: looked up */
 } Notice;
 
 /* In ctx's tenant write transaction: writes the notification once — queued with a mail to the

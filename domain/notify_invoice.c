@@ -59,6 +59,7 @@ static int on_finalized(Ctx *ctx, const Row *inv, Error *err)
         .subject_id = row_text(inv, "id"),
         .schedule_key = "once",
         .today = company_today(ctx),
+        .seller = seller,
         .subject = arena_printf(ctx->arena, "Invoice %s from %s: %s due %s", number, seller, balance, due ? due : "now"),
         .text = arena_printf(ctx->arena,
                              "%s has issued invoice %s, dated %s.\n\n"
@@ -105,6 +106,7 @@ static int remind(Ctx *ctx, const Due *d, int offset, const char *seller, Date t
         .subject_id = d->id,
         .schedule_key = key,
         .today = today,
+        .seller = seller,
         .subject = arena_printf(ctx->arena, "Reminder: invoice %s %s", d->number, when),
         .text = arena_printf(ctx->arena,
                              "This is a reminder from %s: invoice %s, dated %s, %s.\n\n"

@@ -311,6 +311,7 @@ static int renewals_run(Ctx *ctx, Date today, Error *err)
             .subject_id = v[i].id,
             .schedule_key = arena_printf(ctx->arena, "ends-%s", v[i].end),
             .today = today,
+            .seller = seller,
             .subject = arena_printf(ctx->arena, "Your %s plan ends on %s", v[i].plan, v[i].end),
             .text = arena_printf(ctx->arena,
                                  "Your %s plan with %s ends on %s (%s). It is not billed after that day.\n\n"
