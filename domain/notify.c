@@ -80,15 +80,6 @@ int notify_parse_list(int *out, int *n, json_t *value, int lo, int hi, Error *er
     int rc = 0;
     if (json_is_integer(value)) {
         rc = add_int(out, n, json_integer_value(value), lo, hi, err);
-    } else if (json_is_array(value)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(value, i, v) {
-            if (!json_is_integer(v))
-                return err_set(err, ERR_TYPE, "setting_value", "setting_value[%zu] must be an integer", i);
-            if ((rc = add_int(out, n, json_integer_value(v), lo, hi, err)) < 0)
-                return rc;
-        }
     } else if (json_is_string(value)) {
         const char *p = json_string_value(value), *end = p + json_string_length(value);
         while (rc == 0 && p < end) {
@@ -112,8 +103,7 @@ int notify_parse_list(int *out, int *n, json_t *value, int lo, int hi, Error *er
                 return err_set(err, ERR_INVALID, "setting_value", "setting_value ends with a comma");
         }
     } else {
-        return err_set(err, ERR_TYPE, "setting_value",
-                       "setting_value must be a string of comma-separated integers, a list of integers or an integer");
+        return err_set(err, ERR_TYPE, "setting_value", "setting_value must be a string of comma-separated integers");
     }
     if (rc == 0)
         qsort(out, (size_t)*n, sizeof *out, cmp_int);
@@ -138,26 +128,23 @@ int notify_setting_list(Ctx *ctx, const char *key, const char *dflt, int lo, int
     return rc;
 }
 
-static int check_reminder_days(json_t *value, Error *err)
+/* The declared settings (settings_declare): each key takes one type; the lists are checked by parsing
+ * them in the writing transaction, so a schedule the job could not use is a 422 when written. */
+static int check_list(Ctx *ctx, const char *key, bool removed, Error *err)
 {
     int v[NOTIFY_MAX_LIST], n;
-    return notify_parse_list(v, &n, value, -365, 365, err);
+    bool days = strcmp(key, NOTIFY_REMINDER_DAYS_KEY) == 0;
+    return removed ? 0 : notify_setting_list(ctx, key, "", days ? -365 : 1, days ? 365 : 1000, v, &n, err);
 }
 
-static int check_thresholds(json_t *value, Error *err)
-{
-    int v[NOTIFY_MAX_LIST], n;
-    return notify_parse_list(v, &n, value, 1, 1000, err);
-}
-
-static int check_renewal_days(json_t *value, Error *err)
-{
-    int v[NOTIFY_MAX_LIST], n;
-    int rc = notify_parse_list(v, &n, value, 0, 365, err);
-    if (rc == 0 && n > 1)
-        rc = err_set(err, ERR_INVALID, "setting_value", "setting_value must be one number of days (0 turns notices off)");
-    return rc;
-}
+static const SettingDecl settings[] = {
+    {NOTIFY_REMINDER_DAYS_KEY, "string", NULL,
+     "Payment reminders: days relative to the due date, comma-separated (\"-3,0,7,14\"; \"\": none)", check_list},
+    {NOTIFY_THRESHOLDS_KEY, "string", NULL,
+     "Overage alerts: percentages of a bucket period's hours, comma-separated (\"80,100\")", check_list},
+    {NOTIFY_RENEWAL_DAYS_KEY, "int", "{\"min\": 0, \"max\": 365}",
+     "Renewal notices: days before a plan assignment's end date (0: none)", NULL},
+};
 
 /* ---- the rules ---- */
 
@@ -372,9 +359,8 @@ int notify_send(Ctx *ctx, const Notice *in, Error *err)
 
 void notify_init(void)
 {
-    settings_add_check(NOTIFY_REMINDER_DAYS_KEY, check_reminder_days);
-    settings_add_check(NOTIFY_THRESHOLDS_KEY, check_thresholds);
-    settings_add_check(NOTIFY_RENEWAL_DAYS_KEY, check_renewal_days);
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
+        settings_declare(&settings[i]);
     notify_invoice_init();
     notify_plan_init();
     notify_link_init();

@@ -74,7 +74,7 @@ static inline const char *notify_text(Ctx *ctx, Rows *r, int i)
 /* The seller's name for mail texts: the company profile's, else the tenant's (arena string). */
 const char *notify_seller(Ctx *ctx, Error *err);
 
-/* ---- tenant settings (system_settings), each with a default ---- */
+/* ---- tenant settings (system_settings, declared with settings_declare), each with a default ---- */
 
 #define NOTIFY_REMINDER_DAYS_KEY "billing.reminder_days"
 #define NOTIFY_REMINDER_DAYS_DEFAULT "-3,0,7,14"
@@ -84,8 +84,8 @@ const char *notify_seller(Ctx *ctx, Error *err);
 #define NOTIFY_RENEWAL_DAYS_DEFAULT 30
 #define NOTIFY_MAX_LIST 16
 
-/* A list setting's value: a string of comma-separated integers ("-3,0,7,14", "" = none), a JSON array
- * of integers, or one integer; each in [lo, hi], at most NOTIFY_MAX_LIST. *out gets them sorted, without
+/* A list setting's value: a string of comma-separated integers ("-3,0,7,14", "" = none), or one
+ * integer (an int setting); each in [lo, hi], at most NOTIFY_MAX_LIST. *out gets them sorted, without
  * repeats. ERR_INVALID / ERR_TYPE / ERR_RANGE on field "setting_value". */
 int notify_parse_list(int *out, int *n, json_t *value, int lo, int hi, Error *err);
 /* The tenant's list (the default text when the setting is not there or null). */

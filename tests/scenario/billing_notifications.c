@@ -420,6 +420,11 @@ Test(billing_notifications, payment_reminders_are_sent_according_to_the_schedule
         {"{\"setting_value\": \"-3,0,400\"}", "out_of_range"},
         {"{\"setting_value\": 7}", "wrong_type"},
     };
+    json_t *typed = it_json(&t, 422, "POST", "/api/v1/system_settings",
+                        "{\"setting_key\": \"billing.overage_alert_thresholds\", \"setting_type\": \"json\","
+                        " \"setting_value\": [80, 100]}");
+    cr_assert_str_eq(idt_str(typed, "error.field"), "setting_type", "%s", json_dumps(typed, 0));
+    json_decref(typed);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         json_t *e = it_json(&t, 422, "PATCH", spath, bad[i].body);
         cr_assert_str_eq(idt_str(e, "error.code"), bad[i].code, "%s", json_dumps(e, 0));
@@ -510,7 +515,7 @@ Test(billing_notifications, payment_reminders_a_late_daily_job_sends_only_the_la
 {
     ItTenant t;
     char *a_mail, today[11], due[11];
-    char *a = reminder_tenant(&t, "notify-late", "json", "[-3, 0, 7]", "Late Ltd", &a_mail, today);
+    char *a = reminder_tenant(&t, "notify-late", "string", "\" -3, 0, 7\"", "Late Ltd", &a_mail, today);
     add_days(due, today, 1);
     json_t *x = finalized(&t, a, "1000", "0", due);
     day(&t, 9);   /* the jobs did not run for nine days: due + 8; offsets 0 and 7 have both come */
@@ -594,7 +599,7 @@ Test(billing_notifications, overage_alerts_are_triggered_when_usage_exceeds_pred
 {
     ItTenant t;
     it_tenant_new(&t, "notify-overage");
-    setting(&t, "billing.overage_alert_thresholds", "json", "[50, 80, 100]");
+    setting(&t, "billing.overage_alert_thresholds", "string", "\"100,50,80\"");
     char *plan = NULL, *svc = bucket_plan(&t, "10", &plan);
     json_t *other = it_json(&t, 201, "POST", "/api/v1/services",
                             "{\"name\": \"Projects\", \"service_type\": \"time\", \"default_rate\": \"90\"}");
