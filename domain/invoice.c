@@ -1,7 +1,7 @@
 /* domain/invoice.c — invoices and their lines: drafts, totals, finalization,
  * cancellation, balances and the overdue rule; see invoice.h.
  * Exports invoice_derive_status, invoice_open, invoice_adjust,
- * invoice_mark_overdue, invoice_init (which registers the daily job
+ * invoice_mark_overdue, invoice_on_finalize, invoice_init (which registers the daily job
  * "mark_overdue_invoices" with domain/jobs.c).
  *
  * Defaults on a draft: the invoice date is today in the tenant's time zone;
@@ -219,6 +219,15 @@ static int finalize(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *
     return rc < 0 ? rc : reply_row(ctx, &row, out);
 }
 
+static InvoiceFinalized on_finalize[4];
+static int non_finalize;
+
+void invoice_on_finalize(InvoiceFinalized fn)
+{
+    if (non_finalize < (int)(sizeof on_finalize / sizeof on_finalize[0]))
+        on_finalize[non_finalize++] = fn;
+}
+
 /* What finalizing sets, the number last (its counter stays locked to the commit): the terms, the
  * number, who and when, the balance and the status. */
 static int finalized_fields(Ctx *ctx, const CompanySettings *cs, Row *row, Date date, Error *err)
@@ -287,6 +296,9 @@ int invoice_issue(Ctx *ctx, const CompanySettings *cs, const CustomerInfo *ci, R
         rc = crud_insert_row(ctx, t, row, err);
     for (int i = 0; rc == 0 && i < n; i++)
         rc = crud_insert_row(ctx, lt, &lines[i], err);
+    /* what reacts to an issued invoice (its mail to the customer), as after invoice_finalize */
+    for (int i = 0; rc == 0 && i < non_finalize; i++)
+        rc = on_finalize[i](ctx, row, err);
     return rc;
 }
 
@@ -336,6 +348,8 @@ int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err)
     rc = finalized_fields(ctx, &cs, &row, date, err);
     if (rc == 0)
         rc = crud_update_row_as(ctx, t, &row, &old, "finalize", err);
+    for (int i = 0; rc == 0 && i < non_finalize; i++)
+        rc = on_finalize[i](ctx, &row, err);
     if (rc == 0)
         *out = row;
     return rc;
