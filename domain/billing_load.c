@@ -964,14 +964,19 @@ int billing_chunk_customer(Ctx *ctx, const BillingChunk *ch, const char *custome
     for (size_t k = 0; k < ch->nrates && !rate; k++)
         if (strcmp(ch->rates[k].currency, c->currency->code) == 0)
             rate = &ch->rates[k];
-    if (!rate)
-        return err_set(err, ERR_INTERNAL, "currency", "no exchange rate was read for %s", c->currency->code);
-    if (rate->missing) {
+    if (rate && rate->missing) {
         if (err)
             *err = rate->error;
         return -rate->error.code;
     }
-    out->exchange_rate_scaled = rate->scaled;
+    if (rate)
+        out->exchange_rate_scaled = rate->scaled;
+    else {   /* more currencies in the chunk than it keeps rates for: read this one */
+        int rc = doc_exchange_rate(ctx, c->currency->code, s->base->code, ch->period.end, "exchange_rate",
+                                   &out->exchange_rate_scaled, err);
+        if (rc < 0)
+            return rc;
+    }
     c->exchange_rate_to_base = dec_from_scaled(out->exchange_rate_scaled, 6);
     const char *place = doc_customer_place(&cu->info);
     c->state_code = place;

@@ -86,7 +86,7 @@ typedef struct BillingChunk {
     EngineDiscount *discounts;           size_t ndiscounts;
     EngineUser *users;                   size_t nusers;
     EngineTaxRate *tax_rates;            size_t ntax_rates;
-    BillingRate rates[16];               size_t nrates;
+    BillingRate rates[16];               size_t nrates;   /* more currencies: read per customer */
 } BillingChunk;
 
 /* Reads the billing data of every customer whose id is in [first, last] (ids compared as the
