@@ -24,6 +24,7 @@ void csv_import_init(void);    /* csv_import.c: CSV import of customers and serv
 void reconciliation_init(void);   /* domain/reconciliation.c */
 void billing_init(void);       /* billing.c: time entries, usage records, plan assignments */
 void billrun_init(void);       /* billrun.c: billing/preview, billing/runs, the daily bill run */
+void ledger_init(void);        /* ledger.c: the transactions ledger, account credit, balances */
 
 #include <jansson.h>
 #include "store/store.h"

@@ -33,6 +33,7 @@
 #include "domain/domain.h"
 #include "domain/gst.h"
 #include "domain/jobs.h"
+#include "domain/ledger.h"
 #include "domain/numbering.h"
 #include "domain/print.h"
 #include "model/codec.h"
@@ -268,9 +269,9 @@ int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err)
     row_set_text(ctx, &row, "status", "pending");
     row_set_text(ctx, &row, "status", invoice_derive_status(&row, cs.today));
     rc = crud_update_row_as(ctx, t, &row, &old, "finalize", err);
-    if (rc == 0)
-        *out = row;
-    return rc;
+    if (rc == 0)   /* the charge, the adjustments it bills, the account credit it takes */
+        rc = ledger_document_event(ctx, LEDGER_INVOICE_ISSUED, &row, err);
+    return rc < 0 ? rc : crud_get(ctx, t, id, false, out, err);
 }
 
 static const char *reason_arg(const ActionIn *in, Error *err, int *rc)
@@ -321,6 +322,8 @@ static int cancel(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *ou
     row_set(&row, "cancelled_by", ctx->user_id[0] ? val_text(arena_strdup(ctx->arena, ctx->user_id)) : val_null());
     row_set(&row, "balance_due", val_int(0));
     rc = crud_update_row_as(ctx, t, &row, &old, "cancel", err);
+    if (rc == 0)
+        rc = ledger_document_event(ctx, LEDGER_INVOICE_CANCELLED, &row, err);
     return rc < 0 ? rc : reply_row(ctx, &row, out);
 }
 
