@@ -238,7 +238,8 @@ static int statement(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err
     }
     if (rc < 0)
         return rc;
-    qsort(ev.v, (size_t)ev.n, sizeof(Event), cmp_event);
+    if (ev.n > 1)   /* qsort of no rows may not be given the NULL array */
+        qsort(ev.v, (size_t)ev.n, sizeof(Event), cmp_event);
     int64_t opening = 0, debits = 0, credits = 0;
     for (int i = 0; i < ev.n; i++)
         if (ev.v[i].date < from)
@@ -428,7 +429,8 @@ static int aging(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
     rows_close(&r);
     if (rc < 0)
         return rc;
-    qsort(a.v, (size_t)a.n, sizeof(AgingRow), cmp_rows);
+    if (a.n > 1)   /* qsort of no rows may not be given the NULL array */
+        qsort(a.v, (size_t)a.n, sizeof(AgingRow), cmp_rows);
     a.sorted = a.n;
     /* unapplied credits: unallocated receipts and unapplied credit notes */
     static const char *const credit_sql[3][2] = {
@@ -487,7 +489,8 @@ static int aging(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
     }
     if (rc < 0)
         return rc;
-    qsort(a.v, (size_t)a.n, sizeof(AgingRow), cmp_aging);
+    if (a.n > 1)
+        qsort(a.v, (size_t)a.n, sizeof(AgingRow), cmp_aging);
 
     /* totals per currency */
     Aging tot = {0};
