@@ -243,42 +243,56 @@ static int withdraw_credit(Ctx *ctx, const Row *inv, Error *err)
     return crud_update_row_as(ctx, registry_find("transactions"), &row, &old, "withdraw", err);
 }
 
-/* The ledger adjustments an issued invoice bills (its lines that name one): each billed once. */
-static int bill_adjustments(Ctx *ctx, const Row *inv, Error *err)
+typedef struct RatedLine {
+    const char *txn_id;        /* the ledger adjustment the line bills, or NULL */
+    int64_t amount;
+} RatedLine;
+
+/* The rated lines of an invoice (a bill run made it when there are any), in print order. */
+static int rated_lines(Ctx *ctx, const char *inv_id, RatedLine **out, size_t *n, Error *err)
 {
-    const char *inv_id = row_text(inv, "id");
     Value p[1] = {val_text(inv_id)};
     Rows r;
     int rc = store_query(ctx->conn, &r,
                          "SELECT transaction_id, amount FROM invoice_line_items WHERE tenant_id = $1 AND invoice_id = $2"
-                         " AND transaction_id IS NOT NULL ORDER BY sort_order, id",
+                         " AND is_rated ORDER BY sort_order, id",
                          p, 1, err);
     if (rc < 0)
         return rc;
-    typedef struct { const char *id; int64_t amount; } Billed;
-    Billed *v = NULL;
-    size_t n = 0, cap = 0;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
     while (rows_next(&r)) {
-        Billed *b = engine_push(ctx->arena, (void **)&v, &n, &cap, sizeof *v);
-        if (!b)
+        RatedLine *l = engine_push(ctx->arena, (void **)out, n, &cap, sizeof **out);
+        if (!l)
             break;
-        b->id = text_at(ctx, &r, 0);
-        b->amount = rows_get(&r, 1).i;
+        l->txn_id = text_at(ctx, &r, 0);
+        l->amount = rows_get(&r, 1).i;
     }
     rc = rows_error(&r, err);
     rows_close(&r);
+    return rc;
+}
+
+/* The ledger adjustments an issued invoice bills (its lines that name one): each billed once. */
+static int bill_adjustments(Ctx *ctx, const Row *inv, const RatedLine *v, size_t n, Error *err)
+{
+    const char *inv_id = row_text(inv, "id");
     const Table *t = registry_find("transactions");
+    int rc = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (!v[i].txn_id)
+            continue;
         Row old, row;
-        rc = crud_get(ctx, t, v[i].id, true, &old, err);
+        rc = crud_get(ctx, t, v[i].txn_id, true, &old, err);
         if (rc < 0)
             break;
         if (!is(row_text(&old, "transaction_type"), "adjustment") ||
             !is(row_text(&old, "customer_id"), row_text(inv, "customer_id")) || row_int(&old, "amount") != v[i].amount)
             return err_set(err, ERR_INTERNAL, NULL, "an invoice line names ledger transaction %s, which it does not bill",
-                           v[i].id);
+                           v[i].txn_id);
         if (!row_is_null(&old, "applied_invoice_id") || row_int(&old, "unapplied_amount") == 0)
-            return err_set(err, ERR_CONFLICT, NULL, "the adjustment %s was billed already (invoice %s)", v[i].id,
+            return err_set(err, ERR_CONFLICT, NULL, "the adjustment %s was billed already (invoice %s)", v[i].txn_id,
                            row_text(&old, "applied_invoice_id") ?: "?");
         row_copy(ctx, &row, &old);
         row_set_text(ctx, &row, "applied_invoice_id", inv_id);
@@ -306,25 +320,16 @@ static int apply_credit(Ctx *ctx, const char *txn_id, const char *inv_id, int64_
     " WHERE tenant_id = $1 AND customer_id = $2 AND currency = $3 AND transaction_type <> 'adjustment'"             \
     " AND unapplied_amount > 0"
 
-/* A bill run's invoice (its lines are rated) takes the customer's account credit when issued. */
-static int take_credits(Ctx *ctx, const Row *issued, Error *err)
+/* A bill run's invoice takes the customer's account credit when issued (inv: as just written). */
+static int take_credits(Ctx *ctx, const Row *inv, Error *err)
 {
-    const char *inv_id = row_text(issued, "id");
-    int64_t rated = 0;
-    Value p[1] = {val_text(inv_id)};
-    int rc = store_query_int(ctx->conn, &rated,
-                             "SELECT COUNT(*) FROM invoice_line_items WHERE tenant_id = $1 AND invoice_id = $2 AND is_rated",
-                             p, 1, err);
-    if (rc < 0 || rated == 0)
-        return rc;
-    Row inv;
-    rc = crud_get(ctx, registry_find("invoices"), inv_id, false, &inv, err);
-    if (rc < 0 || !invoice_open(&inv) || row_int(&inv, "balance_due") <= 0)
-        return rc;
-    const char *cur = row_text(&inv, "currency");
-    Value q[2] = {val_text(row_text(&inv, "customer_id")), val_text(cur)};
+    if (!invoice_open(inv) || row_int(inv, "balance_due") <= 0)
+        return 0;
+    const char *inv_id = row_text(inv, "id");
+    const char *cur = row_text(inv, "currency");
+    Value q[2] = {val_text(row_text(inv, "customer_id")), val_text(cur)};
     Rows r;
-    rc = store_query(ctx->conn, &r,
+    int rc = store_query(ctx->conn, &r,
                      "SELECT id, unapplied_amount FROM transactions" CREDITS_WHERE " ORDER BY transaction_date, id", q, 2,
                      err);
     if (rc < 0)
@@ -341,7 +346,7 @@ static int take_credits(Ctx *ctx, const Row *issued, Error *err)
     }
     rc = rows_error(&r, err);
     rows_close(&r);
-    int64_t due = row_int(&inv, "balance_due");
+    int64_t due = row_int(inv, "balance_due");
     for (size_t i = 0; rc == 0 && i < n && due > 0; i++) {
         int64_t amt = v[i].left < due ? v[i].left : due;
         rc = apply_credit(ctx, v[i].id, inv_id, amt, cur, err);
@@ -355,9 +360,14 @@ int ledger_document_event(Ctx *ctx, LedgerEvent ev, const Row *doc, Error *err)
     int rc = ev == LEDGER_INVOICE_CANCELLED ? withdraw_credit(ctx, doc, err) : 0;
     if (rc == 0)
         rc = post(ctx, ev, doc, false, err);
-    if (rc == 0 && ev == LEDGER_INVOICE_ISSUED)
-        rc = bill_adjustments(ctx, doc, err);
-    if (rc == 0 && ev == LEDGER_INVOICE_ISSUED)
+    if (rc < 0 || ev != LEDGER_INVOICE_ISSUED)
+        return rc;
+    RatedLine *lines = NULL;
+    size_t n = 0;
+    rc = rated_lines(ctx, row_text(doc, "id"), &lines, &n, err);
+    if (rc == 0)
+        rc = bill_adjustments(ctx, doc, lines, n, err);
+    if (rc == 0 && n > 0)   /* rated lines: a bill run made it */
         rc = take_credits(ctx, doc, err);
     return rc;
 }
@@ -443,9 +453,10 @@ int ledger_bill(Ctx *ctx, const BillingData *bd, EngineResult *res, Error *err)
     const EngineInput *in = &with;
     Value p[2] = {val_text(bd->customer.id), val_text(cur->code)};
     Rows r;
+    /* one read: the adjustments not billed (oldest first) and the account credit left */
     int rc = store_query(ctx->conn, &r,
-                         "SELECT id, amount, description, service_id FROM transactions WHERE tenant_id = $1 AND customer_id = $2"
-                         " AND currency = $3 AND transaction_type = 'adjustment' AND unapplied_amount > 0"
+                         "SELECT id, amount, description, service_id, transaction_type, unapplied_amount FROM transactions"
+                         " WHERE tenant_id = $1 AND customer_id = $2 AND currency = $3 AND unapplied_amount > 0"
                          " ORDER BY transaction_date, id",
                          p, 2, err);
     if (rc < 0)
@@ -453,7 +464,13 @@ int ledger_bill(Ctx *ctx, const BillingData *bd, EngineResult *res, Error *err)
     typedef struct { const char *id, *text, *service; int64_t amount; } Pending;
     Pending *v = NULL;
     size_t n = 0, cap = 0;
+    int64_t credit = 0;
     while (rows_next(&r)) {
+        Value type = rows_get(&r, 4);
+        if (!(type.kind == V_TEXT && type.len == 10 && memcmp(type.s, "adjustment", 10) == 0)) {
+            credit += rows_get(&r, 5).i;
+            continue;
+        }
         Pending *x = engine_push(ctx->arena, (void **)&v, &n, &cap, sizeof *v);
         if (!x)
             break;
@@ -505,17 +522,9 @@ int ledger_bill(Ctx *ctx, const BillingData *bd, EngineResult *res, Error *err)
         rc = engine_explain(&res->lines[i], res, in, ctx->arena, err);
     if (rc < 0)
         return rc;
-    int64_t credit = 0;
-    rc = store_query(ctx->conn, &r, "SELECT SUM(unapplied_amount) FROM transactions" CREDITS_WHERE, p, 2, err);
-    if (rc < 0)
-        return rc;
-    if (rows_next(&r))
-        credit = sum_value(rows_get(&r, 0));
-    rc = rows_error(&r, err);
-    rows_close(&r);
     int64_t due = res->total > 0 ? res->total : 0;
     res->credits_applied = credit < due ? credit : due;
-    return rc;
+    return 0;
 }
 
 /* ---- entries by hand: credits, refunds, adjustments ---- */
