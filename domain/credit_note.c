@@ -22,6 +22,8 @@
  *    reduces the invoice's balance; an application is never more than the
  *    invoice's balance due nor the note's balance remaining (422). Deleting an
  *    application un-applies it.
+ *  - Issuing posts a credit to the ledger (domain/ledger.c), cancelling an
+ *    issued note its reversal; a refund may pay out a note's balance.
  *
  * Concurrency notes: an application locks the credit note, then the invoice;
  * issuing locks the note, then reads the invoice's other notes (their sum is

@@ -12,6 +12,10 @@
  * invoice date. Totals are always the server's: every change to a draft or
  * its lines recomputes them from the lines (domain/document.c).
  *
+ * Finalizing posts the invoice's charge to the ledger (domain/ledger.c) and,
+ * for a bill run's invoice, bills its ledger adjustments and takes the
+ * customer's account credit; cancelling posts the reversal.
+ *
  * Concurrency notes: finalize, cancel and every balance change read the
  * invoice FOR UPDATE first (PostgreSQL; SQLite's writer lock serialises), so
  * two allocations to one invoice queue and the second sees the first's

@@ -19,6 +19,12 @@
  *    released, each invoice gets the money back on its balance and returns to
  *    pending, partially_paid or overdue — every step an audit row.
  *  - Deleting an active allocation gives the money back to the receipt.
+ *  - The ledger (domain/ledger.c): a receipt posts a payment when recorded
+ *    (restated when its amount or date is edited) and the reversal when it
+ *    bounces or is cancelled. A refund may pay back a cleared receipt's
+ *    unallocated money (refunded_amount; unallocated = amount - allocated -
+ *    refunded); a receipt with refunded money can no longer bounce or be
+ *    cancelled (409): that money has left.
  *  - A receipt created with invoice_id (the CRM/ERP payment of one invoice) is
  *    allocated to it at once, up to its balance; one created with
  *    "allocations": [{invoice_id, amount}] is allocated as listed.
