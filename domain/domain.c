@@ -28,5 +28,6 @@ void domain_init(void)
     reconciliation_init();
     billing_init();
     billrun_init();
+    billing_upcoming_init();
     einvoice_init();   /* after invoices and credit notes: it adds their ubl and gst-einvoice actions */
 }

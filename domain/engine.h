@@ -674,6 +674,16 @@ typedef struct EngineWinner {
 int engine_winner(EngineWinner *out, EngineWinners *w, const EngineInput *in,
                   const EngineService *service, Date d, Arena *arena, Error *err);
 
+/* Where a metered record (a time entry or a usage record) of service on day d
+ * goes: r->outcome stays ENGINE_OUT_BILLED with *out the billing assignment
+ * (r->customer_plan_id set) when the service is metered as `metered` there;
+ * otherwise r->outcome says why not (no plan, suspended, cancelled, or
+ * included in a fee). One rule for time and usage (engine_time.c,
+ * engine_usage.c). */
+int engine_route_record(EngineWinner *out, EngineSourceResult *r, EngineWinners *w,
+                        const EngineInput *in, const EngineService *service,
+                        EngineServiceType metered, Date d, Arena *arena, Error *err);
+
 /* in->services indexed by id (a small open-addressing hash table in the
  * arena), for the steps that look a service up once per record. */
 typedef struct EngineServiceIndex {

@@ -7,6 +7,7 @@
  * engine_default_anchor, engine_anchor, engine_cycle,
  * engine_assignment_span, engine_assignment_covers, engine_plan_winner,
  * engine_plan_candidates, engine_candidates_winner, engine_winners_init, engine_winner,
+ * engine_route_record,
  * engine_service_index_init, engine_service_index_find, engine_cycle_memo,
  * engine_check_assignment.
  *
@@ -270,6 +271,26 @@ int engine_winner(EngineWinner *out, EngineWinners *w, const EngineInput *in,
     long k = engine_candidates_winner(c, d);
     if (k >= 0)
         *out = (EngineWinner){c->cps[k], c->plans[k], c->ps[k]};
+    return 0;
+}
+
+int engine_route_record(EngineWinner *out, EngineSourceResult *r, EngineWinners *w,
+                        const EngineInput *in, const EngineService *service,
+                        EngineServiceType metered, Date d, Arena *arena, Error *err)
+{
+    int rc = engine_winner(out, w, in, service, d, arena, err);
+    if (rc < 0)
+        return rc;
+    if (!out->cp) {
+        r->outcome = ENGINE_OUT_NO_PLAN;
+        return 0;
+    }
+    r->customer_plan_id = out->cp->id;
+    EngineStatusKind st = engine_status_on(in, out->cp->plan_id, service->id, d);
+    if (st != ENGINE_STATUS_ACTIVE)
+        r->outcome = st == ENGINE_STATUS_SUSPENDED ? ENGINE_OUT_SUSPENDED : ENGINE_OUT_CANCELLED;
+    else if (service->type != metered)
+        r->outcome = ENGINE_OUT_INCLUDED;
     return 0;
 }
 
