@@ -6,6 +6,10 @@
  *    start; work_date is start_time's date in the tenant's time zone (the
  *    engine bills by it); a billed entry cannot be changed or deleted.
  *  - usage_records: a billed record cannot be changed or deleted.
+ *  - time_entries, usage_records, discounts: over the tenant's approval
+ *    threshold an item waits for approval (domain/approvals.c sets its
+ *    approval_status and keeps its approvals row in step, in this write's
+ *    transaction).
  *  - customer_billing_plans: end_date >= start_date, and a bucket plan that
  *    overlaps another bucket assignment of the customer covering a common
  *    service is refused (409, engine_check_assignment).
@@ -13,6 +17,7 @@
 #include <string.h>
 
 #include "core/tz.h"
+#include "domain/approvals.h"
 #include "domain/billing_load.h"
 #include "domain/domain.h"
 #include "model/crud.h"
@@ -59,23 +64,27 @@ static int time_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old,
     char ds[11];
     date_format(ds, d);
     row_set_text(ctx, row, "work_date", ds);
-    return 0;
+    return approvals_before_write(ctx, t, row, old, err);
 }
 
 static int time_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
 {
-    return refuse_billed(old, "time entry", err);
+    int rc = refuse_billed(old, "time entry", err);
+    return rc < 0 ? rc : approvals_before_delete(ctx, t, old, err);
 }
 
 static int usage_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
     int rc = crud_check_refs(ctx, t, row, err);
-    return rc < 0 ? rc : refuse_billed(old, "usage record", err);
+    if (rc == 0)
+        rc = refuse_billed(old, "usage record", err);
+    return rc < 0 ? rc : approvals_before_write(ctx, t, row, old, err);
 }
 
 static int usage_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
 {
-    return refuse_billed(old, "usage record", err);
+    int rc = refuse_billed(old, "usage record", err);
+    return rc < 0 ? rc : approvals_before_delete(ctx, t, old, err);
 }
 
 static int assignment_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
@@ -104,8 +113,12 @@ static int assignment_after_write(Ctx *ctx, const Table *t, const Row *row, cons
     return 0;
 }
 
-static const Hooks time_hooks = {.before_write = time_before_write, .before_delete = time_before_delete};
-static const Hooks usage_hooks = {.before_write = usage_before_write, .before_delete = usage_before_delete};
+static const Hooks time_hooks = {.before_write = time_before_write, .after_write = approvals_after_write,
+                                 .before_delete = time_before_delete};
+static const Hooks usage_hooks = {.before_write = usage_before_write, .after_write = approvals_after_write,
+                                  .before_delete = usage_before_delete};
+static const Hooks discount_hooks = {.before_write = approvals_before_write, .after_write = approvals_after_write,
+                                     .before_delete = approvals_before_delete};
 static const Hooks assignment_hooks = {.before_write = assignment_before_write,
                                        .after_write = assignment_after_write};
 
@@ -113,5 +126,6 @@ void billing_init(void)
 {
     table_set_hooks("time_entries", &time_hooks);
     table_set_hooks("usage_records", &usage_hooks);
+    table_set_hooks("discounts", &discount_hooks);
     table_set_hooks("customer_billing_plans", &assignment_hooks);
 }

@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "domain/approvals.h"
 #include "domain/document.h"
 
 static const char *txt(Ctx *ctx, Rows *r, int i)
@@ -613,6 +614,8 @@ int billing_load(Ctx *ctx, const char *customer_id, Period period, BillingData *
     s->rounding = out->cs.rounding;
     s->gst = out->cs.gst;
     s->seller_state_code = out->cs.state_code;
+    if (s->base && (rc = approvals_settings_load(ctx, s, err)) < 0)   /* the approval thresholds */
+        return rc;
     EngineCustomer *c = &out->customer;
     c->id = arena_strdup(ctx->arena, customer_id);
     c->currency = currency_find(ci.currency ? ci.currency : out->cs.base_currency);

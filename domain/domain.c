@@ -27,6 +27,7 @@ void domain_init(void)
     csv_import_init();
     reconciliation_init();
     billing_init();
+    approvals_init();
     billrun_init();
     billing_upcoming_init();
     einvoice_init();   /* after invoices and credit notes: it adds their ubl and gst-einvoice actions */

@@ -309,23 +309,25 @@ RESOURCE(service_status) {
 };
 
 static const char *const item_types[] = {"time_entry", "usage", "discount", NULL};
-static const char *const decision_statuses[] = {"pending", "approved", "rejected", NULL};
+static const char *const decision_statuses[] = {"pending", "approved", "rejected", "withdrawn", NULL};
 
 static const Field approval_fields[] = {
     F_ENUM("item_type", item_types, READONLY | FILTER),
-    F_UUID("item_id", READONLY | FILTER),
-    F_UUID("requested_by", READONLY),
-    F_UUID("approved_by", READONLY),
-    F_ENUM("status", decision_statuses, READONLY | FILTER, .def = "pending"),
+    F_UUID("item_id", READONLY | FILTER, .doc = "The time entry, usage record or discount"),
+    F_UUID("requested_by", READONLY | FILTER, .doc = "The user whose write made the item wait; cannot approve it"),
+    F_UUID("approved_by", READONLY | FILTER, .doc = "The user who decided (approved or rejected)"),
+    F_ENUM("status", decision_statuses, READONLY | FILTER, .def = "pending",
+           .doc = "pending, approved, rejected; withdrawn when the item no longer needs a decision"),
     F_DATE("request_date", READONLY | FILTER | SORT),
-    F_DATE("approval_date", READONLY),
+    F_DATE("approval_date", READONLY, .doc = "The day of the decision (tenant's time zone)"),
     F_TEXT("reason", 1000, READONLY, .doc = "Why it waits (the threshold exceeded)"),
-    F_TEXT("decision_note", 1000, READONLY),
+    F_TEXT("decision_note", 1000, READONLY, .doc = "The approver's note; required to reject"),
 };
 
 RESOURCE(approvals) {
     .name = "approvals",
-    .doc = "Items waiting for approval before they are billed: long time entries, large usage, big discounts",
+    .doc = "Items waiting for approval before they are billed: long time entries, large usage, big discounts "
+           "(POST .../approve, .../reject; domain/approvals.c)",
     .fields = approval_fields,
     .nfields = COUNT(approval_fields),
     .audited = true,
