@@ -29,11 +29,15 @@
  *    invoice takes it when issued, oldest credit first, never more than it is
  *    due; other invoices by POST /api/v1/transaction_applications.
  *
- * Concurrency notes: everything that changes a customer's ledger rows locks
- * the customer row first (FOR UPDATE on PostgreSQL; SQLite's single writer
- * serialises), as the bill run does, then the rows it changes, each updated
- * under its version; an applied adjustment or credit is re-checked under its
- * row lock, so a rerun or a concurrent run never applies one twice.
+ * Concurrency notes: the rows that change (an adjustment billed, a credit
+ * applied or refunded, a credit note or receipt refunded) are read FOR UPDATE
+ * and re-checked before they are written under their version, so a rerun or
+ * a concurrent run never applies one twice (SQLite's single writer serialises
+ * anyway). Lock order: a request that changes ledger rows takes the tenant's
+ * audit chain head first (audit_lock), then the rows — the order of the API
+ * bill run, which holds the head while it bills customer after customer — so
+ * the two queue on PostgreSQL instead of deadlocking. No customer lock: the
+ * run holds the head while it locks customers, and the row locks suffice.
  */
 #include "domain/ledger.h"
 
@@ -52,6 +56,7 @@
 #include "domain/invoice.h"
 #include "domain/tx.h"
 #include "model/codec.h"
+#include "model/audit.h"
 #include "model/crud.h"
 #include "model/migrate.h"
 
@@ -102,24 +107,6 @@ static const char *clip(Ctx *ctx, const char *s, size_t n)
     while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
         n--;
     return arena_strndup(ctx->arena, s, n);
-}
-
-static int lock_customer(Ctx *ctx, const char *customer_id, Error *err)
-{
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT id FROM customers WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL%s",
-             store_for_update(ctx->conn));
-    Value p[1] = {val_text(customer_id)};
-    Rows r;
-    int rc = store_query(ctx->conn, &r, sql, p, 1, err);
-    if (rc < 0)
-        return rc;
-    bool found = rows_next(&r);
-    rc = rows_error(&r, err);
-    rows_close(&r);
-    if (rc == 0 && !found)
-        rc = err_set(err, ERR_REFERENCE, "customer_id", "customer_id does not refer to an existing row of customers");
-    return rc;
 }
 
 /* ---- what each document event posts ---- */
@@ -654,7 +641,7 @@ static int txn_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, 
     const char *cust = row_text(row, "customer_id");
     CompanySettings cs;
     CustomerInfo ci;
-    rc = lock_customer(ctx, cust, err);
+    rc = audit_lock(ctx, err);   /* the head before any row: the bill run's order */
     if (rc == 0)
         rc = company_settings_load(ctx, &cs, err);
     if (rc == 0)
@@ -722,8 +709,8 @@ static int app_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, 
         return err_set(err, ERR_REFERENCE, "transaction_id",
                        "transaction_id does not refer to an existing row of transactions");
     if (rc == 0)
-        rc = lock_customer(ctx, row_text(&txn, "customer_id"), err);
-    if (rc == 0)   /* re-read under the customer's lock */
+        rc = audit_lock(ctx, err);   /* the head before the credit and the invoice: the bill run's order */
+    if (rc == 0)
         rc = crud_get(ctx, registry_find("transactions"), row_text(row, "transaction_id"), true, &txn, err);
     if (rc < 0)
         return rc;
@@ -799,10 +786,7 @@ static int app_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *er
 {
     (void)t;
     int64_t amt = row_int(old, "amount_applied");
-    Row txn;
-    int rc = crud_get(ctx, registry_find("transactions"), row_text(old, "transaction_id"), false, &txn, err);
-    if (rc == 0)
-        rc = lock_customer(ctx, row_text(&txn, "customer_id"), err);
+    int rc = audit_lock(ctx, err);   /* the head before the credit and the invoice: the bill run's order */
     if (rc == 0)
         rc = credit_move(ctx, row_text(old, "transaction_id"), -amt, row_text(old, "id"), "unapply", err);
     return rc < 0 ? rc

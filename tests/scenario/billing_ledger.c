@@ -8,10 +8,13 @@
  *    computed from the documents, the sum of the ledger's rows, and the aging's net, to the cent;
  *  - the preview with adjustments and account credit equals the invoice the run makes;
  *  - four bill runs of one date at once bill each adjustment and apply each credit once;
+ *  - credits and adjustments entered while two runs bill the same customers queue behind them (no
+ *    deadlock on PostgreSQL) and the ledger stays consistent;
  *  - the migration back-fills the ledger of an existing database from its documents, exactly as
  *    the live events wrote it, once.
  * Years 2032-2035 are this file's own. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -498,6 +501,100 @@ Test(ledger, concurrency_bill_runs_at_once_bill_each_adjustment_and_apply_each_c
         cr_assert_str_eq(it_str(b, "unbilled_adjustments"), "0.00");
         json_decref(b);
         json_decref(invs);
+        free(c[i]);
+    }
+}
+
+/* ---- entries while a run bills ---- */
+
+typedef struct Entries {
+    ItTenant *t;
+    char **customers;
+    int n;
+    const char *service;
+    long status[64];
+    int nstatus;
+} Entries;
+
+/* Credits, adjustments and applications by hand for every customer, while the run goes on. */
+static void *entries_job(void *arg)
+{
+    Entries *e = arg;
+    for (int i = 0; i < e->n && e->nstatus + 2 < 64; i++) {
+        HttpResult r;
+        char body[512];
+        snprintf(body, sizeof body,
+                 "{\"customer_id\": \"%s\", \"transaction_type\": \"credit\", \"amount\": \"-10\","
+                 " \"transaction_date\": \"2034-03-20\"}",
+                 e->customers[i]);
+        it_call(e->t, &r, "POST", "/api/v1/transactions", body, NULL);
+        e->status[e->nstatus++] = r.status;
+        http_result_free(&r);
+        snprintf(body, sizeof body,
+                 "{\"customer_id\": \"%s\", \"transaction_type\": \"adjustment\", \"amount\": \"5\","
+                 " \"description\": \"Late extra\", \"service_id\": \"%s\", \"transaction_date\": \"2034-03-21\"}",
+                 e->customers[i], e->service);
+        it_call(e->t, &r, "POST", "/api/v1/transactions", body, NULL);
+        e->status[e->nstatus++] = r.status;
+        http_result_free(&r);
+    }
+    return NULL;
+}
+
+Test(ledger, concurrency_entries_by_hand_while_a_bill_run_bills_the_same_customers_queue_and_stay_consistent,
+     .timeout = 300)
+{
+    enum { N = 8 };
+    World w;
+    world(&w, "ledger-entries-run", "arrears");
+    char *c[N];
+    for (int i = 0; i < N; i++) {
+        char code[16];
+        snprintf(code, sizeof code, "ER%d", i);
+        c[i] = customer_on_plan(&w, code, "2034-03-01", "2034-03-31");
+        json_decref(it_pack(&w.t, 201, "POST", "/api/v1/transactions",
+                            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "customer_id", c[i], "transaction_type",
+                                      "adjustment", "amount", "25", "description", "Setup", "service_id", w.service,
+                                      "transaction_date", "2034-03-02")));
+        json_decref(it_pack(&w.t, 201, "POST", "/api/v1/transactions",
+                            json_pack("{s:s, s:s, s:s, s:s}", "customer_id", c[i], "transaction_type", "credit",
+                                      "amount", "-50", "transaction_date", "2034-03-03")));
+    }
+    Entries e = {.t = &w.t, .customers = c, .n = N, .service = w.service};
+    pthread_t th;
+    cr_assert_eq(pthread_create(&th, NULL, entries_job, &e), 0);
+    long long made = it_runs_at_once(&w.t, "2034-04-01", 2);
+    pthread_join(th, NULL);
+    for (int i = 0; i < e.nstatus; i++)
+        cr_assert_eq(e.status[i], 201, "an entry beside the run answered %ld", e.status[i]);
+    /* the later run may bill entries that arrived after the first one committed: a second invoice
+     * of account adjustments only; the month's fee is billed once either way */
+    cr_assert_geq(made, N, "every customer invoiced (made %lld)", made);
+    for (int i = 0; i < N; i++) {
+        check_agreement(&w.t, c[i], 0, "after the run and the entries");
+        json_t *invs = list(&w.t, "invoices", c[i], NULL);
+        int fees = 0;
+        size_t k;
+        json_t *inv;
+        json_array_foreach(invs, k, inv) {
+            size_t m;
+            json_t *l;
+            json_array_foreach(json_object_get(inv, "lines"), m, l) {
+                fees += is(it_str(l, "charge_kind"), "fixed");
+                cr_assert(is(it_str(l, "charge_kind"), "fixed") || is(it_str(l, "charge_kind"), "account_adjustment"));
+            }
+        }
+        cr_assert_eq(fees, 1, "customer %d: the fee of March billed %d times", i, fees);
+        json_decref(invs);
+        json_t *adj = list(&w.t, "transactions", c[i], "&transaction_type=adjustment");
+        json_t *a;
+        json_array_foreach(adj, k, a) {   /* billed once, or waiting whole */
+            if (it_str(a, "applied_invoice_id"))
+                cr_assert_str_eq(it_str(a, "unapplied_amount"), "0.00");
+            else
+                cr_assert_str_eq(it_str(a, "unapplied_amount"), it_str(a, "amount"));
+        }
+        json_decref(adj);
         free(c[i]);
     }
 }
