@@ -12,13 +12,15 @@
  *    transaction).
  *  - customer_billing_plans: end_date >= start_date, and a bucket plan that
  *    overlaps another bucket assignment of the customer covering a common
- *    service is refused (409, engine_check_assignment).
+ *    service is refused (409, engine_check_assignment); the services the
+ *    customer then holds must keep their prerequisites (422 on a write, 409 on
+ *    a delete: domain/billing_deps.c).
  */
 #include <string.h>
 
 #include "core/tz.h"
 #include "domain/approvals.h"
-#include "domain/billing_load.h"
+#include "domain/billing_deps.h"
 #include "domain/domain.h"
 #include "model/crud.h"
 
@@ -98,19 +100,23 @@ static int assignment_before_write(Ctx *ctx, const Table *t, Row *row, const Row
 }
 
 /* After the write, in the same transaction: the customer's assignments as the engine sees them
- * (this one included) must not hold two overlapping bucket plans for a common service. A refusal
+ * (this one included) must not hold two overlapping bucket plans for a common service, and every
+ * service the customer then holds keeps its prerequisites (domain/billing_deps.c). A refusal
  * rolls the request back. */
 static int assignment_after_write(Ctx *ctx, const Table *t, const Row *row, const Row *old, Error *err)
 {
-    const char *cid = row_text(row, "customer_id"), *id = row_text(row, "id");
-    BillingData bd;
-    int rc = billing_load(ctx, cid, (Period){date_from_ymd(2000, 1, 1), date_from_ymd(2000, 1, 2)}, &bd, err);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; i < bd.in.ncustomer_plans; i++)
-        if (bd.in.customer_plans[i].id && strcmp(bd.in.customer_plans[i].id, id) == 0)
-            return engine_check_assignment(&bd.in, &bd.in.customer_plans[i], err);
-    return 0;
+    const char *id = row_text(row, "id");
+    BillingHoldings h;
+    int rc = billing_holdings_load(ctx, row_text(row, "customer_id"), true, &h, err);
+    for (size_t i = 0; rc == 0 && i < h.in.ncustomer_plans; i++)
+        if (h.in.customer_plans[i].id && strcmp(h.in.customer_plans[i].id, id) == 0)
+            rc = engine_check_assignment(&h.in, &h.in.customer_plans[i], err);
+    return rc < 0 ? rc : billing_deps_assignment_written(ctx, &h, row, old, err);
+}
+
+static int assignment_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
+{
+    return billing_deps_assignment_deleting(ctx, old, err);
 }
 
 static const Hooks time_hooks = {.before_write = time_before_write, .after_write = approvals_after_write,
@@ -120,7 +126,8 @@ static const Hooks usage_hooks = {.before_write = usage_before_write, .after_wri
 static const Hooks discount_hooks = {.before_write = approvals_before_write, .after_write = approvals_after_write,
                                      .before_delete = approvals_before_delete};
 static const Hooks assignment_hooks = {.before_write = assignment_before_write,
-                                       .after_write = assignment_after_write};
+                                       .after_write = assignment_after_write,
+                                       .before_delete = assignment_before_delete};
 
 void billing_init(void)
 {

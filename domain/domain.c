@@ -29,6 +29,9 @@ void domain_init(void)
     billing_init();
     approvals_init();
     billrun_init();
+    billing_deps_init();
+    billing_status_init();
+    billing_reports_init();
     billing_upcoming_init();
     einvoice_init();   /* after invoices and credit notes: it adds their ubl and gst-einvoice actions */
 }

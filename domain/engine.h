@@ -628,6 +628,10 @@ Period engine_cycle(const EngineCustomerPlan *cp, Frequency f, Date d);
  * of time; empty when inactive. */
 Period engine_assignment_span(const EngineCustomerPlan *cp);
 bool engine_assignment_covers(const EngineCustomerPlan *cp, Date d);
+/* cp's plan lists the service and cp's service_category, when set, is the service's: its
+ * plan_services row, or NULL. */
+const EnginePlanService *engine_plan_covers(const EngineInput *in, const EngineCustomerPlan *cp,
+                                           const EngineService *s);
 
 /* The assignment that bills `service` on day d among the customer's active
  * assignments, or NULL. Candidates list the service in their plan (and match

@@ -93,6 +93,9 @@ static const Field plan_service_fields[] = {
     F_DEC("package_size", 6, NONNEG, .doc = "Remit: units per package (package pricing)"),
     F_JSON("tiers", 0, .doc = "Remit: graduated/volume tiers [{\"up_to\": \"100\"|null, \"unit_rate\": \"0.10\", \"flat_fee\": \"0\"}]"),
     F_REF("bundle_id", "service_bundles", FILTER, .doc = "Remit: the bundle this service is sold in"),
+    F_BOOL("auto_added", FILTER, .def = "false",
+           .doc = "Remit: added as another service's prerequisite, and removed with it when nothing else needs it; "
+                  "set it to false to keep it"),
 };
 
 RESOURCE(plan_services) {
