@@ -34,4 +34,5 @@ void domain_init(void)
     billing_reports_init();
     billing_upcoming_init();
     einvoice_init();   /* after invoices and credit notes: it adds their ubl and gst-einvoice actions */
+    notify_init();     /* last: it wraps the hooks other modules attached to time_entries */
 }

@@ -30,6 +30,7 @@ void billing_status_init(void);   /* billing_status.c: suspension, cancellation,
 void billing_reports_init(void);  /* billing_reports.c: revenue and bucket usage reports */
 void approvals_init(void);     /* approvals.c: approval thresholds, requests and decisions */
 void billing_upcoming_init(void);   /* billing_upcoming.c: billing/upcoming, the next bill dates */
+void notify_init(void);        /* notify*.c: notifications to customers, their preferences and links */
 
 #include <jansson.h>
 #include "store/store.h"

@@ -64,6 +64,9 @@ static const Step post_steps[] = {
      " DROP TRIGGER IF EXISTS audit_logs_no_truncate ON audit_logs;"
      " CREATE TRIGGER audit_logs_no_truncate BEFORE TRUNCATE ON audit_logs"
      " FOR EACH STATEMENT EXECUTE FUNCTION remit_append_only();"},
+    {"p0002", "notifications are once per (type, subject, schedule_key): the unique key without schedule_key goes",
+     "DROP INDEX IF EXISTS notifications__notification_type_subject_id_key",
+     "DROP INDEX IF EXISTS notifications__notification_type_subject_id_key"},
 };
 
 /* Data steps registered by domain/ (migrate_add_data_step); run after the schema is up to date. */
