@@ -21,9 +21,9 @@
  * transaction; the API and the daily job run inside their one transaction
  * (the request's, the job's claim), so such a run commits whole or not at
  * all. Each customer is a savepoint: one that fails rolls back alone. A chunk
- * first locks its customers (FOR UPDATE on PostgreSQL; SQLite's single writer
- * serialises), then reads them (one query per table) and takes the audit
- * chain's head for the chunk. Unique keys make double billing impossible even
+ * first takes the audit chain's head, then locks its customers (FOR UPDATE on
+ * PostgreSQL; SQLite's single writer serialises), then reads them (one query
+ * per table): head before rows, the order the ledger's writers keep too. Unique keys make double billing impossible even
  * without the lock: billed_cycles (assignment, fee, cycle) and billed_records
  * (time entry or usage record). A run that loses a race gets ERR_CONFLICT for
  * that customer, rolls it back and counts it as skipped; a crash (kill -9)
@@ -44,6 +44,7 @@
 #include "domain/domain.h"
 #include "domain/invoice.h"
 #include "domain/jobs.h"
+#include "domain/ledger.h"
 #include "model/audit.h"
 #include "model/codec.h"
 #include "model/crud.h"
@@ -159,6 +160,8 @@ static json_t *result_json(Ctx *ctx, const BillingData *bd, const EngineResult *
     json_object_set_new(o, "subtotal", json_string(money_s(ctx, taxable, cur)));
     json_object_set_new(o, "tax_total", json_string(money_s(ctx, res->tax_total, cur)));
     json_object_set_new(o, "total", json_string(money_s(ctx, res->total, cur)));
+    json_object_set_new(o, "credits_applied", json_string(money_s(ctx, res->credits_applied, cur)));
+    json_object_set_new(o, "balance_due", json_string(money_s(ctx, res->total - res->credits_applied, cur)));
     json_t *w = json_array();
     for (size_t i = 0; i < res->nwarnings; i++)
         json_array_append_new(w, json_string(res->warnings[i]));
@@ -184,7 +187,9 @@ static json_t *result_json(Ctx *ctx, const BillingData *bd, const EngineResult *
 static int rate(Ctx *ctx, const char *customer_id, Period p, BillingData *bd, EngineResult *res, Error *err)
 {
     int rc = billing_load(ctx, customer_id, p, bd, err);
-    return rc < 0 ? rc : engine_rate(res, &bd->in, ctx->arena, err);
+    if (rc == 0)
+        rc = engine_rate(res, &bd->in, ctx->arena, err);
+    return rc < 0 ? rc : ledger_bill(ctx, bd, res, err);   /* adjustments as lines, the credit it takes */
 }
 
 /* ---- the preview ---- */
@@ -281,6 +286,7 @@ static int line_row(Ctx *ctx, Row *line, const EngineCharge *l, int i, const Cur
     row_set_int(line, "gross_amount", l->amount);
     row_set_int(line, "discount_amount", l->discount);
     row_set_int(line, "amount_base", l->amount_base);
+    row_set(line, "transaction_id", val_text(l->transaction_id));
     json_t *trace = line_trace(ctx, l, cur);
     char *s = json_dumps(trace, JSON_COMPACT);
     json_decref(trace);
@@ -522,6 +528,8 @@ static int bill_from_chunk(Ctx *ctx, const BillingChunk *ch, const char *custome
     int rc = billing_chunk_customer(ctx, ch, customer_id, &bd, err);
     if (rc == 0)
         rc = engine_rate(&res, &bd.in, ctx->arena, err);
+    if (rc == 0)
+        rc = ledger_bill(ctx, &bd, &res, err);   /* adjustments as lines, the credit it takes */
     return rc < 0 ? rc : write_result(ctx, &bd, &res, run_id, invoice_id, err);
 }
 
@@ -641,15 +649,16 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
         BillingChunk *ch = ARENA_NEW(&ca, BillingChunk);
         if (rc == 0 && n > 0 && !ch)
             rc = engine_oom(err);
-        if (rc == 0 && n > 0)
-            rc = lock_customers(&cx, ids[0], ids[n - 1], err);
-        if (rc == 0 && n > 0)
-            rc = billing_chunk_load(&cx, ids[0], ids[n - 1], period, ch, err);
-        /* the audit chain's head, read once and written once per chunk */
+        /* the audit chain's head, locked and read once and written once per chunk, taken before
+         * the customers' rows: the order every writer that locks both keeps (domain/ledger.c) */
         AuditHead head;
         memset(&head, 0, sizeof head);
         if (rc == 0 && n > 0 && (rc = audit_head_load(&cx, &head, err)) == 0)
             cx.audit_head = &head;
+        if (rc == 0 && n > 0)
+            rc = lock_customers(&cx, ids[0], ids[n - 1], err);
+        if (rc == 0 && n > 0)
+            rc = billing_chunk_load(&cx, ids[0], ids[n - 1], period, ch, err);
         BillRunStats cst = {0};
         for (size_t i = 0; rc == 0 && i < n; i++) {
             Arena a;

@@ -490,6 +490,33 @@ Test(crud, migrations_are_idempotent_a_second_run_applies_nothing)
     cr_expect_eq(migrations_recorded(&db), before);
 }
 
+static int data_step_runs;
+
+static int count_data_step(Store *s, Error *err)
+{
+    (void)s;
+    (void)err;
+    data_step_runs++;
+    return 0;
+}
+
+/* Criterion runs each test in its own process: the registration stays in this one. */
+Test(crud, a_data_step_runs_once_after_the_schema_and_is_recorded)
+{
+    static const MigrateDataStep step = {.version = "d9999", .description = "counts its runs", .run = count_data_step};
+    migrate_add_data_step(&step);
+    int64_t before = migrations_recorded(&db);
+    int n = -1;
+    Error e;
+    cr_assert_eq(migrate_run(db.store, &n, &e), 0, "%s", e.message);
+    cr_expect_eq(n, 1, "the data step is the one change");
+    cr_expect_eq(data_step_runs, 1);
+    cr_expect_eq(migrations_recorded(&db), before + 1);
+    cr_assert_eq(migrate_run(db.store, &n, &e), 0, "%s", e.message);
+    cr_expect_eq(n, 0);
+    cr_expect_eq(data_step_runs, 1, "a recorded data step does not run again");
+}
+
 typedef struct Cols { char name[64][64]; int n; } Cols;
 
 static void on_col(const char *col, void *arg)
