@@ -310,7 +310,7 @@ static void *write_job(void *arg)
         for (int attempt = 0; attempt < 20; attempt++) {   /* a client retries "retry the request" */
             st = r % 3 == 0 ? add_time(j->s, c, j->year, month, day, h, extra)
                             : add_usage(j->s, c, j->year, month, day, u, extra);
-            if ((st != 409 && st != 503) || extra)
+            if (st != 409 && (st != 503 || extra))   /* with a fault header, a 503 is the fault */
                 break;
             atomic_fetch_add(j->busy, 1);
         }
