@@ -27,8 +27,9 @@
  * needs, in id order. Tax rates, the company settings (with the approval
  * thresholds) and the exchange rates are the tenant's, read once per chunk.
  *
- * Conventions: the tax region of a customer is its GST place of supply
- * (state code) when it has one, else its country; a time entry's date is its
+ * Conventions: the tax region of a customer is, with GST, its place of
+ * supply (state code) when it has one, else its country; without GST, its
+ * place_of_supply when given, else its country; a time entry's date is its
  * work_date (the tenant-local date of start_time, set when it is written).
  */
 #include "domain/billing_load.h"
@@ -980,7 +981,11 @@ int billing_chunk_customer(Ctx *ctx, const BillingChunk *ch, const char *custome
     c->exchange_rate_to_base = dec_from_scaled(out->exchange_rate_scaled, 6);
     const char *place = doc_customer_place(&cu->info);
     c->state_code = place;
-    c->tax_region = place ? place : cu->info.country;
+    /* The region tax rates are matched on. With GST it is the place of supply (a GST state code,
+     * "96" abroad); a seller without GST taxes by the customer's own region: its place_of_supply
+     * when given, else its country ("DE" for a German customer, matching a rate of region "DE"). */
+    c->tax_region = s->gst ? (place ? place : cu->info.country)
+                           : (cu->info.place_of_supply ? cu->info.place_of_supply : cu->info.country);
     c->is_tax_exempt = cu->info.exempt;
 
     EngineInput *in = &out->in;
