@@ -21,13 +21,12 @@
  * transaction; the API and the daily job run inside their one transaction
  * (the request's, the job's claim), so such a run commits whole or not at
  * all. Each customer is a savepoint: one that fails rolls back alone. A chunk
- * first locks its customers (FOR UPDATE on PostgreSQL; SQLite's single writer
- * serialises), reads them (one query per table), then takes the audit chain's
- * head for the chunk — after the customers, as a time entry or usage record
- * being written holds its customer (its reference) before it takes the head.
- * (In the API's one transaction, a second chunk locks its customers while
- * holding the head from the first; a writer caught between is a deadlock that
- * PostgreSQL resolves by failing one side with 409, "retry".) Unique keys make double billing impossible even
+ * first takes the audit chain's head, then locks its customers (FOR NO KEY
+ * UPDATE on PostgreSQL; SQLite's single writer serialises), then reads them
+ * (one query per table): head before rows, the order the ledger's writers
+ * keep too (audit_lock). A write that locks a customer before the head (an
+ * assignment's holdings check) can deadlock with it; PostgreSQL then fails
+ * one side with 409, "retry". Unique keys make double billing impossible even
  * without the lock: billed_cycles (assignment, fee, cycle) and billed_records
  * (time entry or usage record). A run that loses a race gets ERR_CONFLICT for
  * that customer, rolls it back and counts it as skipped; a crash (kill -9)
@@ -504,8 +503,8 @@ static int write_result(Ctx *ctx, const BillingData *bd, const EngineResult *res
     return rc;
 }
 
-/* Locks the customers [first, last] for the rest of the transaction (PostgreSQL; SQLite's writer lock
- * already serialises), so that two runs never bill one customer at once. */
+/* Locks the customers [first, last] for the rest of the transaction (PostgreSQL, FOR NO KEY UPDATE;
+ * SQLite's writer lock already serialises), so that two runs never bill one customer at once. */
 static int lock_customers(Ctx *ctx, const char *first, const char *last, Error *err)
 {
     if (!*store_for_update(ctx->conn))
@@ -653,18 +652,19 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
         BillingChunk *ch = ARENA_NEW(&ca, BillingChunk);
         if (rc == 0 && n > 0 && !ch)
             rc = engine_oom(err);
-        if (rc == 0 && n > 0)
-            rc = lock_customers(&cx, ids[0], ids[n - 1], err);
-        if (rc == 0 && n > 0)
-            rc = billing_chunk_load(&cx, ids[0], ids[n - 1], period, ch, err);
-        /* the audit chain's head, locked and read once and written once per chunk, after the
-         * customers: a time entry or usage record being written holds its customer's row (its
-         * reference) and then takes the head, so a run that took the head first would deadlock
-         * with it instead of waiting for it */
+        /* the audit chain's head, locked and read once and written once per chunk, taken before
+         * the customers' rows: the lock order of every writer that takes both (domain/ledger.c,
+         * audit_lock). The customers are locked FOR NO KEY UPDATE, which a time entry or usage
+         * record being written (holding its customer's key-share lock, then waiting for the head)
+         * does not block. */
         AuditHead head;
         memset(&head, 0, sizeof head);
         if (rc == 0 && n > 0 && (rc = audit_head_load(&cx, &head, err)) == 0)
             cx.audit_head = &head;
+        if (rc == 0 && n > 0)
+            rc = lock_customers(&cx, ids[0], ids[n - 1], err);
+        if (rc == 0 && n > 0)
+            rc = billing_chunk_load(&cx, ids[0], ids[n - 1], period, ch, err);
         BillRunStats cst = {0};
         for (size_t i = 0; rc == 0 && i < n; i++) {
             Arena a;
