@@ -62,6 +62,18 @@ static const Step post_steps[] = {
      " DROP TRIGGER IF EXISTS audit_logs_no_truncate ON audit_logs;"
      " CREATE TRIGGER audit_logs_no_truncate BEFORE TRUNCATE ON audit_logs"
      " FOR EACH STATEMENT EXECUTE FUNCTION remit_append_only();"},
+    {"p0002", "matching results, alerts and digests: no indexes on created_by, created_at, resolved_by, read_by"
+              " (written by matching a million at a time; nobody looks them up by these)",
+     "DROP INDEX IF EXISTS matching_results__created_by_idx; DROP INDEX IF EXISTS matching_results__created_at_idx;"
+     " DROP INDEX IF EXISTS matching_results__resolved_by_idx; DROP INDEX IF EXISTS alerts__created_by_idx;"
+     " DROP INDEX IF EXISTS alerts__created_at_idx; DROP INDEX IF EXISTS alerts__read_by_idx;"
+     " DROP INDEX IF EXISTS alerts__resolved_by_idx; DROP INDEX IF EXISTS matching_state__created_by_idx;"
+     " DROP INDEX IF EXISTS matching_state__created_at_idx;",
+     "DROP INDEX IF EXISTS matching_results__created_by_idx; DROP INDEX IF EXISTS matching_results__created_at_idx;"
+     " DROP INDEX IF EXISTS matching_results__resolved_by_idx; DROP INDEX IF EXISTS alerts__created_by_idx;"
+     " DROP INDEX IF EXISTS alerts__created_at_idx; DROP INDEX IF EXISTS alerts__read_by_idx;"
+     " DROP INDEX IF EXISTS alerts__resolved_by_idx; DROP INDEX IF EXISTS matching_state__created_by_idx;"
+     " DROP INDEX IF EXISTS matching_state__created_at_idx;"},
 };
 
 typedef struct Ctl {
