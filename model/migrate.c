@@ -46,6 +46,14 @@ static const Step steps[] = {
      "CREATE TABLE IF NOT EXISTS trial_emails (email text PRIMARY KEY, tenant_id uuid NOT NULL, used_at timestamptz NOT NULL)"},
 };
 
+/* p0002, the same in both dialects. */
+static const char drop_unindexed[] =
+    "DROP INDEX IF EXISTS matching_results__created_by_idx; DROP INDEX IF EXISTS matching_results__created_at_idx;"
+    " DROP INDEX IF EXISTS matching_results__resolved_by_idx; DROP INDEX IF EXISTS alerts__created_by_idx;"
+    " DROP INDEX IF EXISTS alerts__created_at_idx; DROP INDEX IF EXISTS alerts__read_by_idx;"
+    " DROP INDEX IF EXISTS alerts__resolved_by_idx; DROP INDEX IF EXISTS matching_state__created_by_idx;"
+    " DROP INDEX IF EXISTS matching_state__created_at_idx;";
+
 /* Numbered steps run AFTER the derived changes (they need the registry's tables). Append only. */
 static const Step post_steps[] = {
     {"p0001", "audit_logs is append-only: no UPDATE, DELETE or TRUNCATE for Remit's role, and a trigger",
@@ -64,16 +72,7 @@ static const Step post_steps[] = {
      " FOR EACH STATEMENT EXECUTE FUNCTION remit_append_only();"},
     {"p0002", "matching results, alerts and digests: no indexes on created_by, created_at, resolved_by, read_by"
               " (written by matching a million at a time; nobody looks them up by these)",
-     "DROP INDEX IF EXISTS matching_results__created_by_idx; DROP INDEX IF EXISTS matching_results__created_at_idx;"
-     " DROP INDEX IF EXISTS matching_results__resolved_by_idx; DROP INDEX IF EXISTS alerts__created_by_idx;"
-     " DROP INDEX IF EXISTS alerts__created_at_idx; DROP INDEX IF EXISTS alerts__read_by_idx;"
-     " DROP INDEX IF EXISTS alerts__resolved_by_idx; DROP INDEX IF EXISTS matching_state__created_by_idx;"
-     " DROP INDEX IF EXISTS matching_state__created_at_idx;",
-     "DROP INDEX IF EXISTS matching_results__created_by_idx; DROP INDEX IF EXISTS matching_results__created_at_idx;"
-     " DROP INDEX IF EXISTS matching_results__resolved_by_idx; DROP INDEX IF EXISTS alerts__created_by_idx;"
-     " DROP INDEX IF EXISTS alerts__created_at_idx; DROP INDEX IF EXISTS alerts__read_by_idx;"
-     " DROP INDEX IF EXISTS alerts__resolved_by_idx; DROP INDEX IF EXISTS matching_state__created_by_idx;"
-     " DROP INDEX IF EXISTS matching_state__created_at_idx;"},
+     drop_unindexed, drop_unindexed},
 };
 
 typedef struct Ctl {
