@@ -82,13 +82,27 @@ static void test_clock(Request *r)
     json_t *body = req_json_or_reply(r);
     if (!body)
         return;
-    json_t *off = json_object_get(body, "offset_seconds");
-    if (!json_is_integer(off)) {
+    /* {"offset_seconds": N} moves the clock by N seconds from the real time; {"at": "<RFC 3339>"}
+     * puts it at that instant (tests of date rules that must not depend on the day they run) */
+    json_t *off = json_object_get(body, "offset_seconds"), *at = json_object_get(body, "at");
+    Timestamp when = 0;
+    if (at && (!json_is_string(at) || ts_parse(&when, json_string_value(at), strlen(json_string_value(at)), "at",
+                                                NULL) < 0)) {
         json_decref(body);
-        reply_errorf(r, ERR_TYPE, "offset_seconds", "offset_seconds must be an integer");
+        reply_errorf(r, ERR_INVALID, "at", "at must be an RFC 3339 timestamp");
         return;
     }
-    clock_set_offset((int64_t)json_integer_value(off) * 1000000);
+    if (!at && !json_is_integer(off)) {
+        json_decref(body);
+        reply_errorf(r, ERR_TYPE, "offset_seconds", "offset_seconds must be an integer (or give at)");
+        return;
+    }
+    if (at) {
+        clock_set_offset(0);
+        clock_set_offset(when - clock_now());
+    } else {
+        clock_set_offset((int64_t)json_integer_value(off) * 1000000);
+    }
     json_decref(body);
     char now[40];
     ts_format(now, sizeof now, clock_now());

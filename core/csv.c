@@ -82,7 +82,7 @@ int csv_next(CsvReader *r, Arena *a, char ***fields, int *nfields, Error *err)
                 cap++;
             }
             if (!closed)
-                return err_set(err, ERR_INVALID, NULL, "line %d: a quoted field is never closed", r->line);
+                return err_set(err, ERR_INVALID, NULL, "line %d: a quoted field is not closed", r->line);
             if (cap > CSV_MAX_FIELD)
                 return err_set(err, ERR_INVALID, NULL, "line %d: a field is longer than %d bytes", r->line,
                                CSV_MAX_FIELD);

@@ -7,6 +7,9 @@
  * hard: CSV_MAX_FIELDS fields per record and CSV_MAX_FIELD bytes per field; past
  * them, or on a quote that is never closed or is followed by anything but a
  * delimiter or a line end, csv_next fails with ERR_INVALID naming the line.
+ *
+ * Remit's one CSV reader: the customer and service imports (domain/csv_import.c)
+ * and the billing-record import (domain/billing_records.c) both read with it.
  */
 #ifndef REMIT_CORE_CSV_H
 #define REMIT_CORE_CSV_H

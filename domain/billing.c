@@ -6,14 +6,21 @@
  *    start; work_date is start_time's date in the tenant's time zone (the
  *    engine bills by it); a billed entry cannot be changed or deleted.
  *  - usage_records: a billed record cannot be changed or deleted.
+ *  - time_entries, usage_records, discounts: over the tenant's approval
+ *    threshold an item waits for approval (domain/approvals.c sets its
+ *    approval_status and keeps its approvals row in step, in this write's
+ *    transaction).
  *  - customer_billing_plans: end_date >= start_date, and a bucket plan that
  *    overlaps another bucket assignment of the customer covering a common
- *    service is refused (409, engine_check_assignment).
+ *    service is refused (409, engine_check_assignment); the services the
+ *    customer then holds must keep their prerequisites (422 on a write, 409 on
+ *    a delete: domain/billing_deps.c).
  */
 #include <string.h>
 
 #include "core/tz.h"
-#include "domain/billing_load.h"
+#include "domain/approvals.h"
+#include "domain/billing_deps.h"
 #include "domain/domain.h"
 #include "model/crud.h"
 
@@ -59,23 +66,27 @@ static int time_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old,
     char ds[11];
     date_format(ds, d);
     row_set_text(ctx, row, "work_date", ds);
-    return 0;
+    return approvals_before_write(ctx, t, row, old, err);
 }
 
 static int time_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
 {
-    return refuse_billed(old, "time entry", err);
+    int rc = refuse_billed(old, "time entry", err);
+    return rc < 0 ? rc : approvals_before_delete(ctx, t, old, err);
 }
 
 static int usage_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
     int rc = crud_check_refs(ctx, t, row, err);
-    return rc < 0 ? rc : refuse_billed(old, "usage record", err);
+    if (rc == 0)
+        rc = refuse_billed(old, "usage record", err);
+    return rc < 0 ? rc : approvals_before_write(ctx, t, row, old, err);
 }
 
 static int usage_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
 {
-    return refuse_billed(old, "usage record", err);
+    int rc = refuse_billed(old, "usage record", err);
+    return rc < 0 ? rc : approvals_before_delete(ctx, t, old, err);
 }
 
 static int assignment_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
@@ -89,29 +100,39 @@ static int assignment_before_write(Ctx *ctx, const Table *t, Row *row, const Row
 }
 
 /* After the write, in the same transaction: the customer's assignments as the engine sees them
- * (this one included) must not hold two overlapping bucket plans for a common service. A refusal
+ * (this one included) must not hold two overlapping bucket plans for a common service, and every
+ * service the customer then holds keeps its prerequisites (domain/billing_deps.c). A refusal
  * rolls the request back. */
 static int assignment_after_write(Ctx *ctx, const Table *t, const Row *row, const Row *old, Error *err)
 {
-    const char *cid = row_text(row, "customer_id"), *id = row_text(row, "id");
-    BillingData bd;
-    int rc = billing_load(ctx, cid, (Period){date_from_ymd(2000, 1, 1), date_from_ymd(2000, 1, 2)}, &bd, err);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; i < bd.in.ncustomer_plans; i++)
-        if (bd.in.customer_plans[i].id && strcmp(bd.in.customer_plans[i].id, id) == 0)
-            return engine_check_assignment(&bd.in, &bd.in.customer_plans[i], err);
-    return 0;
+    const char *id = row_text(row, "id");
+    BillingHoldings h;
+    int rc = billing_holdings_load(ctx, row_text(row, "customer_id"), true, &h, err);
+    for (size_t i = 0; rc == 0 && i < h.in.ncustomer_plans; i++)
+        if (h.in.customer_plans[i].id && strcmp(h.in.customer_plans[i].id, id) == 0)
+            rc = engine_check_assignment(&h.in, &h.in.customer_plans[i], err);
+    return rc < 0 ? rc : billing_deps_assignment_written(ctx, &h, row, old, err);
 }
 
-static const Hooks time_hooks = {.before_write = time_before_write, .before_delete = time_before_delete};
-static const Hooks usage_hooks = {.before_write = usage_before_write, .before_delete = usage_before_delete};
+static int assignment_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
+{
+    return billing_deps_assignment_deleting(ctx, old, err);
+}
+
+static const Hooks time_hooks = {.before_write = time_before_write, .after_write = approvals_after_write,
+                                 .before_delete = time_before_delete};
+static const Hooks usage_hooks = {.before_write = usage_before_write, .after_write = approvals_after_write,
+                                  .before_delete = usage_before_delete};
+static const Hooks discount_hooks = {.before_write = approvals_before_write, .after_write = approvals_after_write,
+                                     .before_delete = approvals_before_delete};
 static const Hooks assignment_hooks = {.before_write = assignment_before_write,
-                                       .after_write = assignment_after_write};
+                                       .after_write = assignment_after_write,
+                                       .before_delete = assignment_before_delete};
 
 void billing_init(void)
 {
     table_set_hooks("time_entries", &time_hooks);
     table_set_hooks("usage_records", &usage_hooks);
+    table_set_hooks("discounts", &discount_hooks);
     table_set_hooks("customer_billing_plans", &assignment_hooks);
 }

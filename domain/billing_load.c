@@ -6,8 +6,8 @@
  * plan services, buckets and bundles, the services of those plans and of its
  * unbilled records, its unbilled (billed_at IS NULL) time entries and usage
  * records, its bucket_usage rows, the discounts linked to its plans or to it,
- * its status rows, the tenant's tax rates, and the fixed and bundle fees its
- * earlier (not cancelled) invoices billed. The preview and the bill run call
+ * its status rows, the tenant's tax rates, and the fixed and bundle fees and
+ * the usage its earlier (not cancelled) invoices billed. The preview and the bill run call
  * this same function, so the preview is the invoice the run makes.
  *
  * Conventions: the tax region of a customer is its GST place of supply
@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "domain/approvals.h"
 #include "domain/document.h"
 
 static const char *txt(Ctx *ctx, Rows *r, int i)
@@ -185,7 +186,8 @@ static int load_plan_services(Loader *L, EngineInput *in)
     EnginePlanService *v = NULL;
     int rc = query(L, &r,
                    "SELECT plan_id, service_id, quantity, custom_rate, pricing_model, package_size, tiers, bundle_id"
-                   " FROM plan_services WHERE tenant_id = $1 AND plan_id IN (" OF_CUSTOMER_PLANS ")");
+                   " FROM plan_services WHERE tenant_id = $1 AND plan_id IN (" OF_CUSTOMER_PLANS ")"
+                   " ORDER BY plan_id, id"); /* the plan's order, whatever the store's: lines follow it */
     if (rc < 0)
         return rc;
     while (rc == 0 && rows_next(&r)) {
@@ -596,6 +598,51 @@ static int load_prior(Loader *L, EngineInput *in)
     return rc;
 }
 
+/* Usage already billed per cycle: each usage line of an earlier (not cancelled) invoice, so that a
+ * late record is priced at the margin of what its cycle was billed (engine_usage.c) instead of
+ * restarting the tiers. The units come from the line's calculation trace (the quantity column
+ * shows 1 for a line of no units), the amount from amount_base. Read only when there are
+ * unbilled records to price. */
+static int load_prior_usage(Loader *L, EngineInput *in)
+{
+    if (in->nusage == 0)
+        return 0;
+    Ctx *ctx = L->ctx;
+    Rows r;
+    size_t n = 0, cap = 0;
+    EnginePriorUsage *v = NULL;
+    int rc = query(L, &r,
+                   "SELECT l.customer_billing_plan_id, l.service_id, l.period_start, l.period_end, l.amount_base,"
+                   " l.calculation FROM invoice_line_items l JOIN invoices i ON i.tenant_id = l.tenant_id"
+                   " AND i.id = l.invoice_id WHERE l.tenant_id = $1 AND i.customer_id = $2 AND i.status <> 'cancelled'"
+                   " AND l.charge_kind = 'usage'");
+    if (rc < 0)
+        return rc;
+    while (rc == 0 && rows_next(&r)) {
+        EnginePriorUsage *x = PUSH(v, n, cap);
+        if (!x)
+            break;
+        x->customer_plan_id = txt(ctx, &r, 0);
+        x->service_id = txt(ctx, &r, 1);
+        x->cycle.start = date_at(&r, 2, NULL);
+        x->cycle.end = date_at(&r, 3, NULL);
+        x->amount_base = rows_get(&r, 4).i;
+        Value c = rows_get(&r, 5);
+        json_t *calc = c.kind == V_TEXT ? json_loadb(c.s, c.len, 0, NULL) : NULL;
+        const char *q = json_string_value(json_object_get(calc, "quantity"));
+        x->quantity = dec_from_int(0);
+        if (!q || dec_parse(&x->quantity, q, strlen(q), 6, "quantity", L->err) < 0)
+            rc = err_set(L->err, ERR_INTERNAL, NULL, "a usage line billed before has no readable quantity");
+        json_decref(calc);
+    }
+    if (rc == 0)
+        rc = rows_error(&r, L->err);
+    rows_close(&r);
+    in->prior_usage = v;
+    in->nprior_usage = n;
+    return rc;
+}
+
 int billing_load(Ctx *ctx, const char *customer_id, Period period, BillingData *out, Error *err)
 {
     memset(out, 0, sizeof *out);
@@ -613,6 +660,8 @@ int billing_load(Ctx *ctx, const char *customer_id, Period period, BillingData *
     s->rounding = out->cs.rounding;
     s->gst = out->cs.gst;
     s->seller_state_code = out->cs.state_code;
+    if (s->base && (rc = approvals_settings_load(ctx, s, err)) < 0)   /* the approval thresholds */
+        return rc;
     EngineCustomer *c = &out->customer;
     c->id = arena_strdup(ctx->arena, customer_id);
     c->currency = currency_find(ci.currency ? ci.currency : out->cs.base_currency);
@@ -656,5 +705,7 @@ int billing_load(Ctx *ctx, const char *customer_id, Period period, BillingData *
         rc = load_bundles(&L, in);
     if (rc == 0)
         rc = load_prior(&L, in);
+    if (rc == 0)
+        rc = load_prior_usage(&L, in);
     return rc;
 }

@@ -1,5 +1,5 @@
-/* domain/csv_import.c — the CSV reader and the customer and service imports;
- * see csv_import.h. Exports csv_reader_init, csv_read_record, csv_import_init.
+/* domain/csv_import.c — the customer and service imports;
+ * see csv_import.h. Exports csv_import_init. Records are read by core/csv.c.
  *
  * Each row becomes a JSON object and goes through crud_create, so it meets
  * exactly the rules of POST /api/v1/<table> (GSTIN checks, unique codes,
@@ -18,86 +18,17 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/csv.h"
 #include "domain/domain.h"
 #include "model/crud.h"
 
-int csv_reader_init(CsvReader *r, Arena *a, const char *data, size_t len, Error *err)
+/* The next record; a broken file is reported on the field "file". */
+static int csv_record(CsvReader *r, Arena *a, char ***fields, int *n, Error *err)
 {
-    r->buf = arena_alloc(a, CSV_MAX_FIELD + 1);
-    r->scratch = ARENA_ARRAY(a, char *, CSV_MAX_FIELDS);
-    if (!r->buf || !r->scratch)
-        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    r->p = data;
-    r->end = data + len;
-    r->line = 1;
-    r->arena = a;
-    if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB && (unsigned char)data[2] == 0xBF)
-        r->p += 3;
-    return 0;
-}
-
-int csv_read_record(CsvReader *r, char ***fields, int *n, Error *err)
-{
-    *n = 0;
-    *fields = NULL;
-    if (r->p >= r->end)
-        return 0;
-    char **f = r->scratch;
-    char *buf = r->buf;
-    int start = r->line;
-    for (;;) {
-        size_t k = 0;
-        bool quoted = false;
-        if (r->p < r->end && *r->p == '"') {
-            quoted = true;
-            r->p++;
-            for (;;) {
-                if (r->p >= r->end)
-                    return err_set(err, ERR_INVALID, "file", "line %d: a quoted field is not closed", start);
-                char c = *r->p++;
-                if (c == '"') {
-                    if (r->p < r->end && *r->p == '"') {
-                        r->p++;
-                    } else {
-                        break;
-                    }
-                }
-                if (c == '\n')
-                    r->line++;
-                if (k == CSV_MAX_FIELD)
-                    return err_set(err, ERR_INVALID, "file", "line %d: a field is longer than %d bytes", start,
-                                   CSV_MAX_FIELD);
-                buf[k++] = c;
-            }
-        }
-        while (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r') {
-            if (quoted || *r->p == '"')
-                return err_set(err, ERR_INVALID, "file", "line %d: a quote in the middle of a field (quote the whole field and double the quote)",
-                               r->line);
-            if (k == CSV_MAX_FIELD)
-                return err_set(err, ERR_INVALID, "file", "line %d: a field is longer than %d bytes", start, CSV_MAX_FIELD);
-            buf[k++] = *r->p++;
-        }
-        if (*n == CSV_MAX_FIELDS)
-            return err_set(err, ERR_INVALID, "file", "line %d: more than %d fields", start, CSV_MAX_FIELDS);
-        f[(*n)++] = arena_strndup(r->arena, buf, k);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            continue;
-        }
-        if (r->p < r->end && *r->p == '\r')
-            r->p++;
-        if (r->p < r->end && *r->p == '\n')
-            r->p++;
-        r->line++;
-        break;
-    }
-    char **out = ARENA_ARRAY(r->arena, char *, *n);
-    if (!out)
-        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    memcpy(out, f, sizeof(char *) * (size_t)*n);
-    *fields = out;
-    return 1;
+    int rc = csv_next(r, a, fields, n, err);
+    if (rc < 0 && err && !err->field[0])
+        snprintf(err->field, sizeof err->field, "file");
+    return rc;
 }
 
 /* ---- the import ---- */
@@ -222,10 +153,8 @@ static int import(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *ou
     CsvReader rd;
     char **head;
     int nh;
-    int rc = csv_reader_init(&rd, ctx->arena, (const char *)in->raw, in->raw_len, err);
-    if (rc < 0)
-        return rc;
-    rc = csv_read_record(&rd, &head, &nh, err);
+    csv_init(&rd, (const char *)in->raw, in->raw_len, ',');
+    int rc = csv_record(&rd, ctx->arena, &head, &nh, err);
     if (rc <= 0)
         return rc < 0 ? rc : err_set(err, ERR_INVALID, "file", "the file is empty: send a CSV with a header row");
     Col *cols = ARENA_ARRAY(ctx->arena, Col, nh);
@@ -262,10 +191,10 @@ static int import(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *ou
     char **f;
     int nf;
     while (rc == 0) {
-        int line = rd.line;
         Error e;
         err_clear(&e);
-        int got = csv_read_record(&rd, &f, &nf, &e);
+        int got = csv_record(&rd, ctx->arena, &f, &nf, &e);
+        int line = rd.line;
         if (got == 0)
             break;
         if (got < 0) {   /* the file itself is broken from here on */

@@ -26,6 +26,12 @@ void domain_init(void)
     csv_import_init();
     reconciliation_init();
     billing_init();
+    approvals_init();
     billrun_init();
+    billing_deps_init();
+    billing_status_init();
+    billing_reports_init();
+    billing_upcoming_init();
     einvoice_init();   /* after invoices and credit notes: it adds their ubl and gst-einvoice actions */
+    notify_init();     /* last: it wraps the hooks other modules attached to time_entries */
 }

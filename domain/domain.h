@@ -24,6 +24,12 @@ void csv_import_init(void);    /* csv_import.c: CSV import of customers and serv
 void reconciliation_init(void);   /* domain/reconciliation.c */
 void billing_init(void);       /* billing.c: time entries, usage records, plan assignments */
 void billrun_init(void);       /* billrun.c: billing/preview, billing/runs, the daily bill run */
+void billing_deps_init(void);  /* billing_deps.c: plans closed under prerequisites, add_bundle */
+void billing_status_init(void);   /* billing_status.c: suspension, cancellation, customers/{id}/services */
+void billing_reports_init(void);  /* billing_reports.c: revenue and bucket usage reports */
+void approvals_init(void);     /* approvals.c: approval thresholds, requests and decisions */
+void billing_upcoming_init(void);   /* billing_upcoming.c: billing/upcoming, the next bill dates */
+void notify_init(void);        /* notify*.c: notifications to customers, their preferences and links */
 
 #include <jansson.h>
 #include "store/store.h"

@@ -623,6 +623,10 @@ Period engine_cycle(const EngineCustomerPlan *cp, Frequency f, Date d);
  * of time; empty when inactive. */
 Period engine_assignment_span(const EngineCustomerPlan *cp);
 bool engine_assignment_covers(const EngineCustomerPlan *cp, Date d);
+/* cp's plan lists the service and cp's service_category, when set, is the service's: its
+ * plan_services row, or NULL. */
+const EnginePlanService *engine_plan_covers(const EngineInput *in, const EngineCustomerPlan *cp,
+                                           const EngineService *s);
 
 /* The assignment that bills `service` on day d among the customer's active
  * assignments, or NULL. Candidates list the service in their plan (and match
@@ -668,6 +672,16 @@ typedef struct EngineWinner {
 } EngineWinner;
 int engine_winner(EngineWinner *out, EngineWinners *w, const EngineInput *in,
                   const EngineService *service, Date d, Arena *arena, Error *err);
+
+/* Where a metered record (a time entry or a usage record) of service on day d
+ * goes: r->outcome stays ENGINE_OUT_BILLED with *out the billing assignment
+ * (r->customer_plan_id set) when the service is metered as `metered` there;
+ * otherwise r->outcome says why not (no plan, suspended, cancelled, or
+ * included in a fee). One rule for time and usage (engine_time.c,
+ * engine_usage.c). */
+int engine_route_record(EngineWinner *out, EngineSourceResult *r, EngineWinners *w,
+                        const EngineInput *in, const EngineService *service,
+                        EngineServiceType metered, Date d, Arena *arena, Error *err);
 
 /* in->services indexed by id (a small open-addressing hash table in the
  * arena), for the steps that look a service up once per record. */

@@ -128,6 +128,22 @@ static Dec hours(int64_t minutes)
     return engine_hours(minutes);
 }
 
+/* The service an overage line is of: the bucket plan's first Time service (plan_services in the
+ * order they were added). Its tax category taxes the overage like the hours it extends, and
+ * reports by service count it there; NULL (no Time service) leaves the general rate. */
+static const char *hours_service(const EngineInput *in, const char *plan_id)
+{
+    for (size_t i = 0; i < in->nplan_services; i++) {
+        const EnginePlanService *ps = &in->plan_services[i];
+        if (!engine_id_eq(ps->plan_id, plan_id))
+            continue;
+        const EngineService *svc = engine_find_service(in, ps->service_id);
+        if (svc && svc->type == ENGINE_SERVICE_TIME)
+            return svc->id;
+    }
+    return NULL;
+}
+
 int engine_bucket_charges(EngineResult *res, const EngineInput *in, Arena *arena, Error *err)
 {
     Groups gs = {0};
@@ -210,6 +226,7 @@ int engine_bucket_charges(EngineResult *res, const EngineInput *in, Arena *arena
         if (b->overage_billed_minutes > 0) {
             EngineCharge l = {
                 .kind = ENGINE_CHARGE_BUCKET_OVERAGE,
+                .service_id = hours_service(in, plan->id),
                 .customer_plan_id = x->cp->id,
                 .plan_id = plan->id,
                 .plan_name = plan->name,

@@ -5,8 +5,9 @@
  * Exports: engine_find_service, engine_find_plan, engine_find_plan_service,
  * engine_find_bucket_plan, engine_find_user, engine_find_bundle,
  * engine_default_anchor, engine_anchor, engine_cycle,
- * engine_assignment_span, engine_assignment_covers, engine_plan_winner,
+ * engine_assignment_span, engine_assignment_covers, engine_plan_covers, engine_plan_winner,
  * engine_plan_candidates, engine_candidates_winner, engine_winners_init, engine_winner,
+ * engine_route_record,
  * engine_service_index_init, engine_service_index_find, engine_cycle_memo,
  * engine_check_assignment.
  *
@@ -115,9 +116,8 @@ bool engine_assignment_covers(const EngineCustomerPlan *cp, Date d)
     return period_contains(engine_assignment_span(cp), d);
 }
 
-/* cp's plan lists the service and cp's category restriction admits it. */
-static const EnginePlanService *covers_service(const EngineInput *in, const EngineCustomerPlan *cp,
-                                               const EngineService *s)
+const EnginePlanService *engine_plan_covers(const EngineInput *in, const EngineCustomerPlan *cp,
+                                           const EngineService *s)
 {
     if (cp->service_category && !engine_id_eq(cp->service_category, s->category_id))
         return NULL;
@@ -171,7 +171,7 @@ const EngineCustomerPlan *engine_plan_winner(const EngineInput *in, const Engine
         const EngineCustomerPlan *cp = &in->customer_plans[i];
         if (!engine_is_customers(in, cp) || !engine_assignment_covers(cp, d))
             continue;
-        const EnginePlanService *ps = covers_service(in, cp, service);
+        const EnginePlanService *ps = engine_plan_covers(in, cp, service);
         const EnginePlan *plan = ps ? engine_find_plan(in, cp->plan_id) : NULL;
         if (!plan)
             continue;
@@ -205,7 +205,7 @@ int engine_plan_candidates(EngineCandidates *out, const EngineInput *in,
         Period span = engine_assignment_span(cp);
         if (!engine_is_customers(in, cp) || period_is_empty(span))
             continue;
-        const EnginePlanService *ps = covers_service(in, cp, service);
+        const EnginePlanService *ps = engine_plan_covers(in, cp, service);
         const EnginePlan *plan = ps ? engine_find_plan(in, cp->plan_id) : NULL;
         if (!plan)
             continue;
@@ -273,6 +273,26 @@ int engine_winner(EngineWinner *out, EngineWinners *w, const EngineInput *in,
     return 0;
 }
 
+int engine_route_record(EngineWinner *out, EngineSourceResult *r, EngineWinners *w,
+                        const EngineInput *in, const EngineService *service,
+                        EngineServiceType metered, Date d, Arena *arena, Error *err)
+{
+    int rc = engine_winner(out, w, in, service, d, arena, err);
+    if (rc < 0)
+        return rc;
+    if (!out->cp) {
+        r->outcome = ENGINE_OUT_NO_PLAN;
+        return 0;
+    }
+    r->customer_plan_id = out->cp->id;
+    EngineStatusKind st = engine_status_on(in, out->cp->plan_id, service->id, d);
+    if (st != ENGINE_STATUS_ACTIVE)
+        r->outcome = st == ENGINE_STATUS_SUSPENDED ? ENGINE_OUT_SUSPENDED : ENGINE_OUT_CANCELLED;
+    else if (service->type != metered)
+        r->outcome = ENGINE_OUT_INCLUDED;
+    return 0;
+}
+
 /* FNV-1a: ids are UUIDs whose differences are at the end. */
 static uint64_t hash_id(const char *s)
 {
@@ -334,7 +354,7 @@ static const EngineService *common_service(const EngineInput *in, const EngineCu
         if (!engine_id_eq(ps->plan_id, a->plan_id))
             continue;
         const EngineService *s = engine_find_service(in, ps->service_id);
-        if (s && covers_service(in, a, s) && covers_service(in, b, s))
+        if (s && engine_plan_covers(in, a, s) && engine_plan_covers(in, b, s))
             return s;
     }
     return NULL;

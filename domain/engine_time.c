@@ -153,24 +153,12 @@ int engine_time_charges(EngineResult *res, const EngineInput *in, Arena *arena, 
             return err_set(err, ERR_INVALID, field, "time entry names an unknown service");
         }
         EngineWinner w;
-        if ((rc = engine_winner(&w, &winners, in, svc, e->work_date, arena, err)) < 0)
+        if ((rc = engine_route_record(&w, r, &winners, in, svc, ENGINE_SERVICE_TIME, e->work_date, arena, err)) < 0)
             return rc;
+        if (r->outcome != ENGINE_OUT_BILLED)
+            continue;
         const EngineCustomerPlan *cp = w.cp;
         const EnginePlan *plan = w.plan;
-        if (!cp) {
-            r->outcome = ENGINE_OUT_NO_PLAN;
-            continue;
-        }
-        r->customer_plan_id = cp->id;
-        EngineStatusKind st = engine_status_on(in, cp->plan_id, svc->id, e->work_date);
-        if (st != ENGINE_STATUS_ACTIVE) {
-            r->outcome = st == ENGINE_STATUS_SUSPENDED ? ENGINE_OUT_SUSPENDED : ENGINE_OUT_CANCELLED;
-            continue;
-        }
-        if (svc->type != ENGINE_SERVICE_TIME) {
-            r->outcome = ENGINE_OUT_INCLUDED;
-            continue;
-        }
         const EngineBucketPlan *bp =
             plan->type == ENGINE_PLAN_BUCKET ? engine_find_bucket_plan(in, plan->id) : NULL;
         r->cycle = engine_cycle_memo(&memo, cp, bp ? bp->billing_period : plan->frequency,

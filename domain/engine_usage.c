@@ -302,24 +302,12 @@ int engine_usage_charges(EngineResult *res, const EngineInput *in, Arena *arena,
             return err_set(err, ERR_INVALID, field, "usage record names an unknown service");
         }
         EngineWinner w;
-        if ((rc = engine_winner(&w, &winners, in, svc, u->usage_date, arena, err)) < 0)
+        if ((rc = engine_route_record(&w, r, &winners, in, svc, ENGINE_SERVICE_USAGE, u->usage_date, arena, err)) < 0)
             return rc;
+        if (r->outcome != ENGINE_OUT_BILLED)
+            continue;
         const EngineCustomerPlan *cp = w.cp;
         const EnginePlan *plan = w.plan;
-        if (!cp) {
-            r->outcome = ENGINE_OUT_NO_PLAN;
-            continue;
-        }
-        r->customer_plan_id = cp->id;
-        EngineStatusKind st = engine_status_on(in, cp->plan_id, svc->id, u->usage_date);
-        if (st != ENGINE_STATUS_ACTIVE) {
-            r->outcome = st == ENGINE_STATUS_SUSPENDED ? ENGINE_OUT_SUSPENDED : ENGINE_OUT_CANCELLED;
-            continue;
-        }
-        if (svc->type != ENGINE_SERVICE_USAGE) {
-            r->outcome = ENGINE_OUT_INCLUDED;
-            continue;
-        }
         r->cycle = engine_cycle_memo(&memo, cp, plan->frequency, u->usage_date);
         if (r->cycle.end > in->period.end) {
             r->outcome = ENGINE_OUT_NOT_DUE;

@@ -1,7 +1,7 @@
 /* domain/invoice.c — invoices and their lines: drafts, totals, finalization,
  * cancellation, balances and the overdue rule; see invoice.h.
  * Exports invoice_derive_status, invoice_open, invoice_adjust,
- * invoice_mark_overdue, invoice_init (which registers the daily job
+ * invoice_mark_overdue, invoice_on_finalize, invoice_init (which registers the daily job
  * "mark_overdue_invoices" with domain/jobs.c).
  *
  * Defaults on a draft: the invoice date is today in the tenant's time zone;
@@ -210,6 +210,15 @@ static int finalize(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *
     return rc < 0 ? rc : reply_row(ctx, &row, out);
 }
 
+static InvoiceFinalized on_finalize[4];
+static int non_finalize;
+
+void invoice_on_finalize(InvoiceFinalized fn)
+{
+    if (non_finalize < (int)(sizeof on_finalize / sizeof on_finalize[0]))
+        on_finalize[non_finalize++] = fn;
+}
+
 int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err)
 {
     Row old, row;
@@ -268,6 +277,8 @@ int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err)
     row_set_text(ctx, &row, "status", "pending");
     row_set_text(ctx, &row, "status", invoice_derive_status(&row, cs.today));
     rc = crud_update_row_as(ctx, t, &row, &old, "finalize", err);
+    for (int i = 0; rc == 0 && i < non_finalize; i++)
+        rc = on_finalize[i](ctx, &row, err);
     if (rc == 0)
         *out = row;
     return rc;

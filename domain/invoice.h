@@ -33,6 +33,11 @@ int invoice_adjust(Ctx *ctx, const char *invoice_id, int64_t d_paid, int64_t d_c
 /* Finalizes draft `id` (POST /api/v1/invoices/{id}/finalize and bill runs): snapshot, exchange
  * rate, totals, a gapless number, status. *out receives the finalized row. */
 int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err);
+/* A module that reacts to an invoice being issued (domain/notify_invoice.c mails the customer)
+ * registers a function called by invoice_finalize with the finalized row, in the same transaction,
+ * after the write: its failure fails the finalization. At most 4. */
+typedef int (*InvoiceFinalized)(Ctx *ctx, const Row *invoice, Error *err);
+void invoice_on_finalize(InvoiceFinalized fn);
 
 /* Marks the tenant's pending and partially paid invoices whose due date is before `today` as
  * overdue (audited as "overdue"); *count gets how many. The daily job "mark_overdue_invoices"

@@ -1,5 +1,6 @@
 /* domain/settings.c — typed tenant settings (system_settings). Exports
- * settings_init, settings_check_rules, settings_check_value, settings_get.
+ * settings_init, settings_check_rules, settings_check_value, settings_get,
+ * settings_declare, settings_declared.
  *
  * Generic CRUD serves /api/v1/system_settings to admins; the hooks here make
  * it typed:
@@ -23,6 +24,13 @@
  *   - is_encrypted and updated_by are set by the server.
  * GET /api/v1/settings/public lists the public settings (key, value, type,
  * description) to every signed-in user.
+ *
+ * Declared settings: a module that reads a setting declares it
+ * (settings_declare, in its _init): its key then only takes the declared type,
+ * the declared rules apply on top of the row's own validation_rules, and the
+ * module's on_change runs in the transaction that writes or deletes it (the
+ * approval thresholds of domain/approvals.c re-screen waiting items that way).
+ * Undeclared keys stay free-form.
  */
 #include "domain/settings.h"
 
@@ -60,6 +68,27 @@ static const TypeRules *find_type(const char *type)
     for (size_t i = 0; type && i < sizeof types / sizeof types[0]; i++)
         if (strcmp(types[i].type, type) == 0)
             return &types[i];
+    return NULL;
+}
+
+#define MAX_DECLARED 64
+static const SettingDecl *declared[MAX_DECLARED];
+static int ndeclared;
+
+void settings_declare(const SettingDecl *d)
+{
+    for (int i = 0; i < ndeclared; i++)
+        if (strcmp(declared[i]->key, d->key) == 0)
+            return;
+    if (ndeclared < MAX_DECLARED)
+        declared[ndeclared++] = d;
+}
+
+const SettingDecl *settings_declared(const char *key)
+{
+    for (int i = 0; key && i < ndeclared; i++)
+        if (strcmp(declared[i]->key, key) == 0)
+            return declared[i];
     return NULL;
 }
 
@@ -359,6 +388,10 @@ static int settings_before_write(Ctx *ctx, const Table *t, Row *row, const Row *
         return rc;
     bool secret = strcmp(type, "secret") == 0;
     int cv = table_col(t, VALUE), cr = table_col(t, RULES);
+    const SettingDecl *decl = settings_declared(key);
+    if (decl && strcmp(decl->type, type) != 0)
+        return err_set(err, ERR_INVALID, "setting_type", "%s is a%s %s setting", key,
+                       strchr("aeiou", decl->type[0]) ? "n" : "", decl->type);
     json_t *rules = json_of(row, RULES);
     if (!old || row->set[cr])
         rc = settings_check_rules(type, rules, err);
@@ -369,6 +402,11 @@ static int settings_before_write(Ctx *ctx, const Table *t, Row *row, const Row *
     } else if (rc == 0 && (!old || row->set[cv] || row->set[cr])) {
         json_t *value = json_of(row, VALUE);
         rc = settings_check_value(type, value, rules, err);
+        if (rc == 0 && decl && decl->rules) {   /* the declaring module's rules hold whatever the row says */
+            json_t *own = json_loads(decl->rules, 0, NULL);
+            rc = settings_check_value(type, value, own, err);
+            json_decref(own);
+        }
         json_decref(value);
     }
     json_decref(rules);
@@ -377,6 +415,18 @@ static int settings_before_write(Ctx *ctx, const Table *t, Row *row, const Row *
     row_set(row, "is_encrypted", val_bool(secret));
     row_set(row, "updated_by", ctx->user_id[0] ? val_text(arena_strdup(ctx->arena, ctx->user_id)) : val_null());
     return 0;
+}
+
+static int settings_after_write(Ctx *ctx, const Table *t, const Row *row, const Row *old, Error *err)
+{
+    const SettingDecl *decl = settings_declared(row_text(row, "setting_key"));
+    return decl && decl->on_change ? decl->on_change(ctx, decl->key, false, err) : 0;
+}
+
+static int settings_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
+{
+    const SettingDecl *decl = settings_declared(row_text(old, "setting_key"));
+    return decl && decl->on_change ? decl->on_change(ctx, decl->key, true, err) : 0;
 }
 
 static int settings_decorate(Ctx *ctx, const Table *t, const Row *row, json_t *obj, Error *err)
@@ -463,7 +513,8 @@ static int public_settings(Ctx *ctx, const ActionIn *in, ActionResult *out, Erro
     return 0;
 }
 
-static const Hooks setting_hooks = {.before_write = settings_before_write, .decorate = settings_decorate};
+static const Hooks setting_hooks = {.before_write = settings_before_write, .after_write = settings_after_write,
+                                     .before_delete = settings_before_delete, .decorate = settings_decorate};
 
 static const Endpoint endpoint = {
     .method = "GET", .path = "settings/public", .role = ROLE_USER, .run = public_settings,

@@ -18,4 +18,20 @@ int settings_check_value(const char *type, json_t *value, json_t *rules, Error *
  * a secret's is decrypted (a JSON string). ERR_NOT_FOUND when there is no such setting. */
 int settings_get(Ctx *ctx, const char *key, json_t **out, Error *err);
 
+/* A setting a module relies on. Its key takes only `type`; `rules` (a validation_rules object as
+ * JSON text, or NULL) apply on top of the row's own; on_change (or NULL) runs in the transaction
+ * that writes the setting (after the write, removed = false) or deletes it (before the delete,
+ * removed = true), and may refuse it. Declare from the module's _init; the declaration is
+ * borrowed (static storage). */
+typedef struct SettingDecl {
+    const char *key;
+    const char *type;
+    const char *rules;
+    const char *doc;
+    int (*on_change)(Ctx *ctx, const char *key, bool removed, Error *err);
+} SettingDecl;
+void settings_declare(const SettingDecl *d);
+/* The declaration of key, or NULL. */
+const SettingDecl *settings_declared(const char *key);
+
 #endif

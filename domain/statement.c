@@ -32,6 +32,7 @@
 #include "core/tz.h"
 #include "domain/company.h"
 #include "domain/domain.h"
+#include "domain/report_csv.h"
 #include "model/crud.h"
 
 typedef struct Event {
@@ -137,51 +138,11 @@ static int bad_format(const char *f, Error *err)
     return err_set(err, ERR_BAD_QUERY, "format", "format must be json or csv (got %s)", f);
 }
 
-static void csv_field(Buf *b, const char *s)
-{
-    if (!s)
-        return;
-    bool quote = strpbrk(s, ",\"\r\n") != NULL || s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-    if (!quote) {
-        buf_puts(b, s);
-        return;
-    }
-    buf_putc(b, '"');
-    if (s[0] == '=' || s[0] == '+' || s[0] == '@')
-        buf_putc(b, '\'');   /* a spreadsheet must not read a cell as a formula */
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *p);
-    }
-    buf_putc(b, '"');
-}
-
 static const char *fmt_money(Ctx *ctx, int64_t v, const Currency *c)
 {
     char buf[MONEY_FORMAT_MAX];
     money_format(buf, sizeof buf, v, c);
     return arena_strdup(ctx->arena, buf);
-}
-
-static int csv_result(Ctx *ctx, Buf *b, const char *filename, ActionResult *out, Error *err)
-{
-    if (b->failed) {
-        buf_free(b);
-        return err_set(err, ERR_UNAVAILABLE, NULL, "the report is larger than allowed");
-    }
-    out->nbytes = b->len;
-    char *bytes = arena_alloc(ctx->arena, b->len + 1);
-    if (!bytes) {
-        buf_free(b);
-        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    }
-    memcpy(bytes, b->data ? b->data : "", b->len);
-    out->bytes = bytes;
-    out->content_type = "text/csv; charset=utf-8";
-    out->filename = filename;
-    buf_free(b);
-    return 0;
 }
 
 static int statement(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
@@ -269,9 +230,9 @@ static int statement(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err
         const char *credit = e->amount < 0 ? fmt_money(ctx, -e->amount, cur) : NULL;
         if (csv) {
             buf_printf(&b, "%s,%s,", ds, e->type);
-            csv_field(&b, e->number);
+            report_csv_field(&b, e->number);
             buf_putc(&b, ',');
-            csv_field(&b, e->description);
+            report_csv_field(&b, e->description);
             buf_printf(&b, ",%s,%s,%s\r\n", debit ? debit : "", credit ? credit : "", fmt_money(ctx, bal, cur));
         } else {
             json_t *o = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s}", "date", ds, "type", e->type, "number",
@@ -284,7 +245,7 @@ static int statement(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err
         buf_printf(&b, "%s,closing_balance,,,%s,%s,%s\r\n", td, fmt_money(ctx, debits, cur),
                    fmt_money(ctx, credits, cur), fmt_money(ctx, bal, cur));
         char *name = arena_printf(ctx->arena, "statement-%s-%s-%s.csv", row_text(&cust, "code") ?: cust_id, fd, td);
-        return csv_result(ctx, &b, name, out, err);
+        return report_csv_result(ctx, &b, name, out, err);
     }
     out->json = json_pack("{s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s}", "customer_id", cust_id,
                           "customer_code", row_text(&cust, "code"), "customer_name", row_text(&cust, "name"), "currency",
@@ -504,9 +465,9 @@ static int aging(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
                 AgingRow *row = &src->v[i];
                 const Currency *c = currency_find(row->currency);
                 buf_printf(&b, "%s,", pass ? "TOTAL" : row->customer_id);
-                csv_field(&b, row->code);
+                report_csv_field(&b, row->code);
                 buf_putc(&b, ',');
-                csv_field(&b, pass ? "All customers" : row->name);
+                report_csv_field(&b, pass ? "All customers" : row->name);
                 buf_printf(&b, ",%s", row->currency);
                 for (int k = 0; k < NB; k++)
                     buf_printf(&b, ",%s", fmt_money(ctx, row->b[k], c));
@@ -514,7 +475,7 @@ static int aging(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
                            fmt_money(ctx, row->total - row->unapplied, c));
             }
         }
-        return csv_result(ctx, &b, arena_printf(ctx->arena, "aging-%s.csv", d0), out, err);
+        return report_csv_result(ctx, &b, arena_printf(ctx->arena, "aging-%s.csv", d0), out, err);
     }
     json_t *customers = json_array(), *totals = json_array();
     for (int pass = 0; pass < 2; pass++) {

@@ -1,6 +1,6 @@
 /* domain/usertoken.c — issuing and taking single-use mailed tokens; see
- * usertoken.h. Exports usertoken_ttl_s, usertoken_issue, usertoken_tenant,
- * usertoken_take.
+ * usertoken.h. Exports usertoken_ttl_s, usertoken_format, usertoken_split,
+ * usertoken_issue, usertoken_tenant, usertoken_take.
  *
  * Both token tables share one shape (user_id, token_hash, expires_at, a used
  * flag, used_at, invalidated_at), so one code path serves them; `Kind` says
@@ -41,26 +41,26 @@ enum { RAW = 16 + 16 + 32 };
 
 int64_t usertoken_ttl_s(TokenKind kind) { return kinds[kind].ttl_s; }
 
-static void make(char *out, size_t cap, const Kind *k, const char *tenant, const char *id)
+void usertoken_format(char *out, size_t cap, const char *prefix, const char *tenant, const char *row_id)
 {
     unsigned char raw[RAW];
     Uuid u;
     uuid_parse(&u, tenant, strlen(tenant));
     memcpy(raw, u.b, 16);
-    uuid_parse(&u, id, strlen(id));
+    uuid_parse(&u, row_id, strlen(row_id));
     memcpy(raw + 16, u.b, 16);
     randombytes_buf(raw + 32, 32);
-    size_t n = strlen(k->prefix);
-    memcpy(out, k->prefix, n);
+    size_t n = strlen(prefix);
+    memcpy(out, prefix, n);
     id_b64url_encode(out + n, cap - n, raw, sizeof raw);
     sodium_memzero(raw, sizeof raw);
 }
 
-static int parse(const char *token, const Kind *k, char tenant[40], char id[40])
+int usertoken_split(const char *token, const char *prefix, char tenant[40], char row_id[40])
 {
-    size_t n = strlen(k->prefix);
+    size_t n = strlen(prefix);
     unsigned char raw[RAW + 4];
-    if (!token || strncmp(token, k->prefix, n) != 0 || strlen(token) >= USERTOKEN_MAX)
+    if (!token || strncmp(token, prefix, n) != 0 || strlen(token) >= USERTOKEN_MAX)
         return -1;
     if (id_b64url_decode(raw, sizeof raw, token + n, strlen(token + n)) != RAW)
         return -1;
@@ -68,14 +68,14 @@ static int parse(const char *token, const Kind *k, char tenant[40], char id[40])
     memcpy(u.b, raw, 16);
     uuid_format(tenant, &u);
     memcpy(u.b, raw + 16, 16);
-    uuid_format(id, &u);
+    uuid_format(row_id, &u);
     return 0;
 }
 
 int usertoken_tenant(const char *token, TokenKind kind, char tenant[40])
 {
     char id[40];
-    return parse(token, &kinds[kind], tenant, id);
+    return usertoken_split(token, kinds[kind].prefix, tenant, id);
 }
 
 int usertoken_issue(Ctx *ctx, TokenKind kind, const char *user_id, const char *email, char *out, size_t cap,
@@ -102,7 +102,7 @@ int usertoken_issue(Ctx *ctx, TokenKind kind, const char *user_id, const char *e
         return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
     char id[40], hash[65];
     uuid_v7_str(id);
-    make(out, cap, k, ctx->tenant_id, id);
+    usertoken_format(out, cap, k->prefix, ctx->tenant_id, id);
     id_sha256_hex(hash, out, strlen(out));
     row_set_text(ctx, &row, "id", id);
     row_set_text(ctx, &row, "user_id", user_id);
@@ -128,7 +128,7 @@ int usertoken_take(Ctx *ctx, TokenKind kind, const char *token, Row *out, Error 
     const Kind *k = &kinds[kind];
     const Table *t = registry_find(k->table);
     char tenant[40], id[40];
-    if (parse(token, k, tenant, id) < 0 || strcmp(tenant, ctx->tenant_id) != 0)
+    if (usertoken_split(token, k->prefix, tenant, id) < 0 || strcmp(tenant, ctx->tenant_id) != 0)
         return bad(err, "token is not valid");
     Error ignored;
     if (crud_get(ctx, t, id, true, out, &ignored) < 0) {

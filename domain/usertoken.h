@@ -28,6 +28,13 @@ int64_t usertoken_ttl_s(TokenKind kind);
 int usertoken_issue(Ctx *ctx, TokenKind kind, const char *user_id, const char *email, char *out, size_t cap,
                     Error *err);
 
+/* The token text shared by every mailed token (these and the notification preference links of
+ * domain/notify_link.c): prefix + base64url(tenant uuid[16] | row id[16] | 32 random bytes). out must
+ * hold USERTOKEN_MAX. usertoken_split reads the tenant and the row back; -1 if the text is not such a
+ * token with that prefix. */
+void usertoken_format(char *out, size_t cap, const char *prefix, const char *tenant, const char *row_id);
+int usertoken_split(const char *token, const char *prefix, char tenant[40], char row_id[40]);
+
 /* Reads the tenant out of a token of the kind's table without touching the database; -1 if the text is
  * not such a token. */
 int usertoken_tenant(const char *token, TokenKind kind, char tenant[40]);

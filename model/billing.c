@@ -93,6 +93,9 @@ static const Field plan_service_fields[] = {
     F_DEC("package_size", 6, NONNEG, .doc = "Remit: units per package (package pricing)"),
     F_JSON("tiers", 0, .doc = "Remit: graduated/volume tiers [{\"up_to\": \"100\"|null, \"unit_rate\": \"0.10\", \"flat_fee\": \"0\"}]"),
     F_REF("bundle_id", "service_bundles", FILTER, .doc = "Remit: the bundle this service is sold in"),
+    F_BOOL("auto_added", FILTER, .def = "false",
+           .doc = "Remit: added as another service's prerequisite, and removed with it when nothing else needs it; "
+                  "set it to false to keep it"),
 };
 
 RESOURCE(plan_services) {
@@ -309,23 +312,25 @@ RESOURCE(service_status) {
 };
 
 static const char *const item_types[] = {"time_entry", "usage", "discount", NULL};
-static const char *const decision_statuses[] = {"pending", "approved", "rejected", NULL};
+static const char *const decision_statuses[] = {"pending", "approved", "rejected", "withdrawn", NULL};
 
 static const Field approval_fields[] = {
     F_ENUM("item_type", item_types, READONLY | FILTER),
-    F_UUID("item_id", READONLY | FILTER),
-    F_UUID("requested_by", READONLY),
-    F_UUID("approved_by", READONLY),
-    F_ENUM("status", decision_statuses, READONLY | FILTER, .def = "pending"),
+    F_UUID("item_id", READONLY | FILTER, .doc = "The time entry, usage record or discount"),
+    F_UUID("requested_by", READONLY | FILTER, .doc = "The user whose write made the item wait; cannot approve it"),
+    F_UUID("approved_by", READONLY | FILTER, .doc = "The user who decided (approved or rejected)"),
+    F_ENUM("status", decision_statuses, READONLY | FILTER, .def = "pending",
+           .doc = "pending, approved, rejected; withdrawn when the item no longer needs a decision"),
     F_DATE("request_date", READONLY | FILTER | SORT),
-    F_DATE("approval_date", READONLY),
+    F_DATE("approval_date", READONLY, .doc = "The day of the decision (tenant's time zone)"),
     F_TEXT("reason", 1000, READONLY, .doc = "Why it waits (the threshold exceeded)"),
-    F_TEXT("decision_note", 1000, READONLY),
+    F_TEXT("decision_note", 1000, READONLY, .doc = "The approver's note; required to reject"),
 };
 
 RESOURCE(approvals) {
     .name = "approvals",
-    .doc = "Items waiting for approval before they are billed: long time entries, large usage, big discounts",
+    .doc = "Items waiting for approval before they are billed: long time entries, large usage, big discounts "
+           "(POST .../approve, .../reject; domain/approvals.c)",
     .fields = approval_fields,
     .nfields = COUNT(approval_fields),
     .audited = true,
@@ -387,14 +392,28 @@ static const char *const notification_types[] = {"invoice_issued", "payment_remi
                                                  "renewal_notice", NULL};
 static const char *const notification_statuses[] = {"queued", "skipped", NULL};
 
+/* One row per notification decided (domain/notify*.c): queued in the outbox (a mail to `recipient`)
+ * or skipped (the reason says why: the customer's preference, no address). The unique key
+ * (notification_type, subject_id, schedule_key) is what makes each notification once: an invoice is
+ * issued once, each scheduled reminder of an invoice (schedule_key "due-3d", "due+0d", ...) once, an
+ * overage alert once per bucket period and threshold ("2030-06-01@80%"), a renewal notice once per
+ * end date. Writers insert with ON CONFLICT DO NOTHING, so reruns and concurrent jobs add nothing. */
 static const Field notification_fields[] = {
     F_REF("customer_id", "customers", READONLY | FILTER, .doc = "Seed: company_id"),
     F_UUID("user_id", READONLY),
     F_ENUM("notification_type", notification_types, READONLY | FILTER),
-    F_TEXT("message", 4000, READONLY),
-    F_DATE("sent_date", READONLY | FILTER | SORT),
+    F_TEXT("message", 4000, READONLY, .doc = "The mail's subject line"),
+    F_DATE("sent_date", READONLY | FILTER | SORT, .doc = "The tenant-local day it was queued or skipped"),
     F_ENUM("status", notification_statuses, READONLY | FILTER, .doc = "queued in the outbox, or skipped by preference"),
-    F_UUID("subject_id", READONLY, .doc = "The invoice or bucket period it is about"),
+    F_UUID("subject_id", READONLY | FILTER,
+           .doc = "The invoice (issued, reminders) or the plan assignment (overage alerts, renewal notices)"),
+    F_TEXT("schedule_key", 40, READONLY | FILTER, .def = "once",
+           .doc = "Remit: which occurrence: once (invoice issued), due-3d / due+0d / due+7d (reminders), "
+                  "<period start>@<threshold>% (overage alerts), ends-<end date> (renewal notices)"),
+    F_EMAIL("recipient", READONLY | FILTER, .doc = "Remit: the address the mail went to (null when skipped)"),
+    F_TEXT("skip_reason", 200, READONLY, .doc = "Remit: why it was skipped"),
+    F_TEXT("link_hash", 64, SECRET | READONLY,
+           .doc = "Remit: SHA-256 of the preference-link token mailed with it (the token is never stored)"),
 };
 
 RESOURCE(notifications) {
@@ -405,7 +424,7 @@ RESOURCE(notifications) {
     .no_create = true, .no_update = true, .no_delete = true,
     .read = ROLE_USER, .write = ROLE_MANAGER,
     .default_order = "-sent_date",
-    .uniques = (const char *const[]){"notification_type,subject_id", NULL},
+    .uniques = (const char *const[]){"notification_type,subject_id,schedule_key", NULL},
 };
 
 static const char *const run_statuses[] = {"running", "completed", "failed", NULL};

@@ -46,7 +46,7 @@ static const Step steps[] = {
      "CREATE TABLE IF NOT EXISTS trial_emails (email text PRIMARY KEY, tenant_id uuid NOT NULL, used_at timestamptz NOT NULL)"},
 };
 
-/* p0002, the same in both dialects. */
+/* p0003, the same in both dialects. */
 static const char drop_unindexed[] =
     "DROP INDEX IF EXISTS matching_results__created_by_idx; DROP INDEX IF EXISTS matching_results__created_at_idx;"
     " DROP INDEX IF EXISTS matching_results__resolved_by_idx; DROP INDEX IF EXISTS alerts__created_by_idx;"
@@ -70,7 +70,10 @@ static const Step post_steps[] = {
      " DROP TRIGGER IF EXISTS audit_logs_no_truncate ON audit_logs;"
      " CREATE TRIGGER audit_logs_no_truncate BEFORE TRUNCATE ON audit_logs"
      " FOR EACH STATEMENT EXECUTE FUNCTION remit_append_only();"},
-    {"p0002", "matching results, alerts and digests: no indexes on created_by, created_at, resolved_by, read_by"
+    {"p0002", "notifications are once per (type, subject, schedule_key): the unique key without schedule_key goes",
+     "DROP INDEX IF EXISTS notifications__notification_type_subject_id_key",
+     "DROP INDEX IF EXISTS notifications__notification_type_subject_id_key"},
+    {"p0003", "matching results, alerts and digests: no indexes on created_by, created_at, resolved_by, read_by"
               " (written by matching a million at a time; nobody looks them up by these)",
      drop_unindexed, drop_unindexed},
 };

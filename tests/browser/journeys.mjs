@@ -748,11 +748,42 @@ test('billing journey: a plan assigned to a customer, a bill-run preview with it
 }, { needs: ['billing_plans', 'customer_billing_plans', 'services', 'billing/preview', 'billing/runs'] });
 
 test('approvals inbox lists what waits and decides it', async ({ page }) => {
-  await signup(page);
+  const owner = await signup(page);
+  // time entries over 8 hours wait for approval; a colleague records two long days
+  expect((await apiIn(page, 'POST', 'system_settings', { setting_key: 'billing.approval.time_minutes', setting_type: 'int', setting_value: 480 })).status === 201, 'the threshold is set');
+  const svc = (await apiIn(page, 'POST', 'services', { name: 'Engineering', service_type: 'time', default_rate: '100' })).body;
+  const cust = (await apiIn(page, 'POST', 'customers', { name: 'Waits Ltd' })).body;
+  const tech = { email: `tech-${uniq()}@example.test`, password: 'tech-pass-' + uniq() };
+  expect((await apiIn(page, 'POST', 'users', { ...tech, role: 'user', first_name: 'Tara' })).status === 201, 'a colleague is added');
+  const login = await fetch(BASE + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...tech, tenant: owner.slug }) }).then((r) => r.json());
+  const asTech = (body) => fetch(BASE + '/api/v1/time_entries', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + login.access_token }, body: JSON.stringify(body) }).then((r) => r.json());
+  const long = await asTech({ customer_id: cust.id, service_id: svc.id, start_time: '2026-03-02T08:00:00Z', duration: 600, description: 'Server migration' });
+  const longer = await asTech({ customer_id: cust.id, service_id: svc.id, start_time: '2026-03-03T08:00:00Z', duration: 720, description: 'Weekend cut-over' });
+  expect(long.approval_status === 'pending' && longer.approval_status === 'pending', 'both entries wait: ' + JSON.stringify([long, longer]));
+
   await page.goto(BASE + '/approvals');
-  await page.waitForSelector('.page-head h1');
+  await page.waitForSelector('.inbox-item');
+  expect((await page.locator('.inbox-item').count()) === 2, 'the inbox lists the two waiting entries');
   await shoot(page, 'approvals');
-}, { needs: ['approvals'] });
+  const item = (n) => page.locator('.inbox-item', { hasText: n + ' minutes' });
+  // approve the first: one click and a confirmation
+  await item('600').locator('button:has-text("Approve")').click();
+  await page.click('.modal-foot button:has-text("Approve")');
+  await page.waitForFunction(() => document.querySelectorAll('.inbox-item').length === 1);
+  // rejecting needs a note: the server's error opens the field in the dialog
+  await item('720').locator('button:has-text("Reject")').click();
+  await page.click('.modal-foot button:has-text("Reject")');
+  await page.waitForSelector('.modal [data-field=decision_note] .field-error, .modal [data-field=decision_note] [role=alert]');
+  await page.fill('.modal [data-field=decision_note] textarea, .modal [data-field=decision_note] input', 'Cut-over was covered by the fixed fee');
+  await page.click('.modal-foot button:has-text("Reject")');
+  await page.waitForSelector('text=Nothing waits for approval');
+  const decided = (await apiIn(page, 'GET', 'approvals?order=request_date')).body.data;
+  const by = Object.fromEntries(decided.map((a) => [a.item_id, a]));
+  expect(by[long.id]?.status === 'approved' && by[longer.id]?.status === 'rejected', 'the decisions are stored: ' + JSON.stringify(decided));
+  expect(by[longer.id].decision_note === 'Cut-over was covered by the fixed fee', 'the rejection keeps its note');
+  const entries = (await apiIn(page, 'GET', `time_entries?customer_id=${cust.id}`)).body.data;
+  expect(entries.find((e) => e.id === long.id).approval_status === 'approved' && entries.find((e) => e.id === longer.id).approval_status === 'rejected', 'the entries carry the decisions');
+}, { needs: ['approvals', 'system_settings', 'time_entries'] });
 
 // ---------------------------------------------------------------------------------------------
 

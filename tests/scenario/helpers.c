@@ -70,6 +70,44 @@ long t_reqf(HttpResult *res, const char *token, const char *method, const char *
     return t_req(res, token, method, path, body);
 }
 
+json_t *t_json(const char *token, long want, const char *method, const char *body, const char *fmt, ...)
+{
+    char path[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    HttpResult r;
+    long st = t_req(&r, token, method, path, body);
+    cr_assert_eq(st, want, "%s %s: expected %ld, got %ld: %s", method, path, want, st, r.body);
+    json_t *j = r.json ? json_incref(r.json) : NULL;
+    http_result_free(&r);
+    return j;
+}
+
+void t_user(const TestTenant *admin, const char *role, const char *role_id, TestUser *out)
+{
+    static int seq;
+    memset(out, 0, sizeof *out);
+    snprintf(out->email, sizeof out->email, "%s%d.%s", role, ++seq, admin->email);
+    json_t *b = json_pack("{s:s, s:s, s:s}", "email", out->email, "role", role, "password", "scenario password 1");
+    if (role_id)
+        json_object_set_new(b, "role_id", json_string(role_id));
+    char *body = json_dumps(b, 0);
+    json_decref(b);
+    json_t *u = t_json(admin->token, 201, "POST", body, "/api/v1/users");
+    free(body);
+    snprintf(out->id, sizeof out->id, "%s", json_string_value(json_object_get(u, "id")));
+    json_decref(u);
+    b = json_pack("{s:s, s:s}", "email", out->email, "password", "scenario password 1");
+    body = json_dumps(b, 0);
+    json_decref(b);
+    json_t *s = t_json(NULL, 200, "POST", body, "/api/v1/auth/login");
+    free(body);
+    snprintf(out->token, sizeof out->token, "%s", json_string_value(json_object_get(s, "access_token")));
+    json_decref(s);
+}
+
 void t_signup(TestTenant *out, const char *email)
 {
     static int seq;
@@ -133,6 +171,56 @@ int t_sh(char *out, size_t cap, const char *fmt, ...)
         out[n] = '\0';
     int st = pclose(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void t_audit_tamper(const char *victim)
+{
+    const char *store = t_env("REMIT_TEST_STORE");
+    const char *db = t_env("REMIT_TEST_DB");
+    char out[8192];
+    int st;
+    if (strcmp(store, "sqlite") == 0) {
+        const char *file = db + strlen("sqlite:");
+        st = t_sh(out, sizeof out,
+                  "sqlite3 -cmd '.timeout 15000' '%s' \"UPDATE audit_logs SET user_email = 'x@evil' WHERE id = '%s'\" 2>&1",
+                  file, victim);
+        cr_assert_neq(st, 0, "the append-only trigger must refuse a direct UPDATE: %s", out);
+        st = t_sh(out, sizeof out, "sqlite3 -cmd '.timeout 15000' '%s' \"DELETE FROM audit_logs WHERE id = '%s'\" 2>&1",
+                  file, victim);
+        cr_assert_neq(st, 0, "the append-only trigger must refuse a direct DELETE: %s", out);
+        st = t_sh(out, sizeof out,
+                  "sqlite3 -cmd '.timeout 15000' '%s' \"DROP TRIGGER IF EXISTS audit_logs_no_update;"
+                  " UPDATE audit_logs SET user_email = 'x@evil' WHERE id = '%s';"
+                  " CREATE TRIGGER audit_logs_no_update BEFORE UPDATE ON audit_logs"
+                  " BEGIN SELECT RAISE(ABORT, 'audit_logs is append-only'); END;\" 2>&1",
+                  file, victim);
+        cr_assert_eq(st, 0, "%s", out);
+        return;
+    }
+    st = t_sh(out, sizeof out, "psql -X -q '%s' -c \"UPDATE audit_logs SET user_email = 'x@evil' WHERE id = '%s'\" 2>&1", db,
+              victim);
+    cr_assert_neq(st, 0, "PostgreSQL must refuse UPDATE audit_logs for Remit's role: %s", out);
+    cr_assert(strstr(out, "permission denied") || strstr(out, "append-only"), "%s", out);
+    st = t_sh(out, sizeof out, "psql -X -q '%s' -c \"DELETE FROM audit_logs WHERE id = '%s'\" 2>&1", db, victim);
+    cr_assert_neq(st, 0, "PostgreSQL must refuse DELETE FROM audit_logs: %s", out);
+    st = t_sh(out, sizeof out,
+              "psql -X -q '%s' -c \"SET session_replication_role = replica;"
+              " UPDATE audit_logs SET user_email = 'x@evil' WHERE id = '%s'\" 2>&1",
+              t_env("REMIT_TEST_ADMIN_DB"), victim);
+    cr_assert_eq(st, 0, "superuser tampering for the test: %s", out);
+}
+
+void t_audit_broken(const TestTenant *t, const char *victim)
+{
+    json_t *v = t_json(t->token, 200, "GET", NULL, "/api/v1/audit_logs/verify");
+    cr_assert(json_is_false(json_object_get(v, "ok")), "verify must fail");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(v, "first_broken"), "id")), victim);
+    json_decref(v);
+    char out[8192];
+    int st = t_sh(out, sizeof out, "REMIT_LOG_LEVEL=error '%s' audit verify --db '%s' --data-dir '%s/cli' --tenant '%s' 2>&1",
+                  t_env("REMIT_TEST_BIN"), t_env("REMIT_TEST_DB"), t_env("REMIT_TEST_WORK"), t->slug);
+    cr_assert_eq(st, 1, "remit audit verify must exit 1: %s", out);
+    cr_assert(strstr(out, victim), "the output must name the row %s: %s", victim, out);
 }
 
 /* ---- kept-alive calls (tests/scenario/test_pagination.c, test_tenant_isolation.c) ---- */

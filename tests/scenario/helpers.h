@@ -20,6 +20,12 @@ typedef struct TestTenant {
     char user_id[40];
 } TestTenant;
 
+typedef struct TestUser {          /* another user of a tenant, signed in */
+    char email[200];
+    char token[512];
+    char id[40];
+} TestUser;
+
 const char *t_base(void);
 /* A unique client IP for X-Remit-Test-Ip, so each test has its own rate-limit bucket. */
 const char *t_ip(void);
@@ -32,6 +38,13 @@ long t_req(HttpResult *res, const char *token, const char *method, const char *p
 /* Same with printf-style path. */
 long t_reqf(HttpResult *res, const char *token, const char *method, const char *body, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Sends a request (printf-style path), asserts its status, returns the JSON body (caller decrefs;
+ * NULL when there is none). */
+json_t *t_json(const char *token, long want, const char *method, const char *body, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Adds a user to admin's tenant with a built-in role ("admin", "manager", "user") and, when
+ * role_id is not NULL, that custom role; signs it in. */
+void t_user(const TestTenant *admin, const char *role, const char *role_id, TestUser *out);
 /* Moves the server's clock (test mode). */
 void t_clock(long long offset_seconds);
 /* Runs a shell command, returns its exit status; its stdout goes to out (may be NULL). */
@@ -46,6 +59,16 @@ long t_call(HttpClient *client, const char *token, const char *method, const cha
             json_t **json);
 long t_call_json(HttpClient *client, const char *token, const char *method, const char *path, json_t *body,
                  json_t **json);
+/* Tampers with one audit_logs row (by id) behind Remit's back, as only someone with the database's
+ * keys could: first asserts that Remit's own database role cannot (SQLite: the append-only
+ * triggers refuse UPDATE and DELETE; PostgreSQL: UPDATE and DELETE are refused for Remit's role),
+ * then changes the row's user_email anyway (SQLite: trigger dropped and put back; PostgreSQL: as
+ * the superuser with triggers off). The chain check must then name the row. */
+void t_audit_tamper(const char *audit_id);
+/* Asserts that t's audit chain check names audit_id as the first broken row, through the API
+ * (GET /api/v1/audit_logs/verify) and the CLI (remit audit verify exits 1 naming it). */
+void t_audit_broken(const TestTenant *t, const char *audit_id);
+
 /* A string unique across runs and processes ("r3f9c0a1205-1234-7"), for codes and names. */
 void t_unique(char *out, size_t cap);
 

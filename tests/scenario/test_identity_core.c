@@ -196,43 +196,8 @@ Test(audit, changing_an_audit_row_in_the_database_breaks_the_chain_and_verify_na
     snprintf(victim, sizeof victim, "%s", json_string_value(json_object_get(json_array_get(rows, 1), "id")));
     http_result_free(&r);
 
-    const char *store = t_env("REMIT_TEST_STORE");
-    const char *db = t_env("REMIT_TEST_DB");
-    char out[8192];
-    int st;
-    if (strcmp(store, "sqlite") == 0) {
-        const char *file = db + strlen("sqlite:");
-        st = t_sh(out, sizeof out, "sqlite3 -cmd '.timeout 15000' '%s' \"UPDATE audit_logs SET user_email = 'x@evil' WHERE id = '%s'\" 2>&1",
-                  file, victim);
-        cr_assert_neq(st, 0, "the append-only trigger must refuse a direct UPDATE: %s", out);
-        st = t_sh(out, sizeof out,
-                  "sqlite3 -cmd '.timeout 15000' '%s' \"DROP TRIGGER IF EXISTS audit_logs_no_update;"
-                  " UPDATE audit_logs SET user_email = 'x@evil' WHERE id = '%s';"
-                  " CREATE TRIGGER audit_logs_no_update BEFORE UPDATE ON audit_logs"
-                  " BEGIN SELECT RAISE(ABORT, 'audit_logs is append-only'); END;\" 2>&1",
-                  file, victim);
-        cr_assert_eq(st, 0, "%s", out);
-    } else {
-        st = t_sh(out, sizeof out, "psql -X -q '%s' -c \"UPDATE audit_logs SET user_email = 'x@evil' WHERE id = '%s'\" 2>&1",
-                  db, victim);
-        cr_assert_neq(st, 0, "PostgreSQL must refuse UPDATE audit_logs for Remit's role: %s", out);
-        cr_assert(strstr(out, "permission denied") || strstr(out, "append-only"), "%s", out);
-        st = t_sh(out, sizeof out, "psql -X -q '%s' -c \"DELETE FROM audit_logs WHERE id = '%s'\" 2>&1", db, victim);
-        cr_assert_neq(st, 0, "PostgreSQL must refuse DELETE FROM audit_logs: %s", out);
-        st = t_sh(out, sizeof out,
-                  "psql -X -q '%s' -c \"SET session_replication_role = replica;"
-                  " UPDATE audit_logs SET user_email = 'x@evil' WHERE id = '%s'\" 2>&1",
-                  t_env("REMIT_TEST_ADMIN_DB"), victim);
-        cr_assert_eq(st, 0, "superuser tampering for the test: %s", out);
-    }
-    st = t_sh(out, sizeof out, "REMIT_LOG_LEVEL=error '%s' audit verify --db '%s' --data-dir '%s/cli' --tenant '%s' 2>&1",
-              t_env("REMIT_TEST_BIN"), db, t_env("REMIT_TEST_WORK"), t.slug);
-    cr_assert_eq(st, 1, "remit audit verify must exit 1: %s", out);
-    cr_assert(strstr(out, victim), "the output must name the row %s: %s", victim, out);
-    cr_assert_eq(t_req(&r, t.token, "GET", "/api/v1/audit_logs/verify", NULL), 200);
-    cr_assert(json_is_false(json_object_get(r.json, "ok")), "%s", r.body);
-    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "first_broken"), "id")), victim);
-    http_result_free(&r);
+    t_audit_tamper(victim);
+    t_audit_broken(&t, victim);
 }
 
 Test(audit, every_write_leaves_an_audit_row_with_who_and_what)

@@ -13,7 +13,6 @@
  * reset after each test.
  */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,23 +48,11 @@ static void today_is(const char *ymd)
 }
 
 /* A request whose status must be `want`; returns the body's JSON (the caller decrefs). */
-static json_t *call(const TestTenant *t, long want, const char *method, const char *body, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static json_t *call(const TestTenant *t, long want, const char *method, const char *body, const char *fmt, ...)
+static const char *token_of(const TestTenant *t)
 {
-    char path[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(path, sizeof path, fmt, ap);
-    va_end(ap);
-    HttpResult r;
-    long st = t_req(&r, t ? t->token : NULL, method, path, body);
-    cr_assert_eq(st, want, "%s %s: %ld %s", method, path, st, r.body);
-    json_t *j = r.json ? json_incref(r.json) : NULL;
-    http_result_free(&r);
-    return j;
+    return t ? t->token : NULL;
 }
+#define call(t, ...) t_json(token_of(t), __VA_ARGS__)
 
 static const char *sget(json_t *o, const char *k)
 {

@@ -73,7 +73,7 @@ Test(csv, line_numbers_are_the_physical_lines_a_record_starts_on)
 Test(csv, malformed_input_fails_naming_the_line)
 {
     static const struct { const char *in, *msg; } rows[] = {
-        {"a\n\"open,b\n", "error: line 2: a quoted field is never closed"},
+        {"a\n\"open,b\n", "error: line 2: a quoted field is not closed"},
         {"a\n\"q\"x,b\n", "error: line 2: unexpected character after a closing quote"},
     };
     Arena a;

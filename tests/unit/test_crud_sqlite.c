@@ -490,7 +490,7 @@ Test(crud, migrations_are_idempotent_a_second_run_applies_nothing)
     cr_expect_eq(migrations_recorded(&db), before);
 }
 
-/* Migration p0002: a database made before matching_results, alerts and matching_state declared
+/* Migration p0003: a database made before matching_results, alerts and matching_state declared
  * their unindexed columns loses those indexes (and keeps the ones queries use). */
 /* Runs sql on d (an older release's schema), then the migrations; returns how many applied. */
 static int migrate_after(UnitDb *d, const char *sql)
@@ -509,7 +509,7 @@ Test(crud, indexes_a_table_no_longer_declares_are_dropped_by_their_migration)
 {
     int n = migrate_after(&db, "CREATE INDEX matching_results__created_at_idx ON matching_results (tenant_id, created_at);"
                                "CREATE INDEX alerts__read_by_idx ON alerts (tenant_id, read_by);"
-                               "DELETE FROM schema_migrations WHERE version = 'p0002'");
+                               "DELETE FROM schema_migrations WHERE version = 'p0003'");
     cr_expect_eq(n, 1, "the numbered step ran again, nothing else");
     Conn *c;
     Error e;

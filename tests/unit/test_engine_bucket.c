@@ -59,6 +59,29 @@ Test(buckets, allowance_10h_used_12_5h_at_150_bills_375_overage)
     fx_fini(&f);
 }
 
+/* The overage extends the plan's hours: it is of the plan's Time service, so it is taxed at
+ * that service's category rate (and reported under it), not left untaxed. */
+Test(taxation, bucket_overage_is_taxed_at_the_rate_of_the_hours_it_extends)
+{
+    Fx f;
+    retainer(&f, "2024-06-01", "2024-07-01", false);
+    f.services[0].tax_category = "it-services";
+    f.cps[0].has_charged_through = true;
+    f.cps[0].charged_through = DAY("2024-06-01");
+    fx_tax(&f, "tx-general", NULL, "5", "2024-01-01", NULL);
+    fx_tax(&f, "tx-it", NULL, "18", "2024-01-01", NULL)->tax_category = "it-services";
+    fx_time(&f, "te-1", "s-consult", "2024-06-03", 750);
+    fx_rate_ok(&f);
+    cr_assert_eq(f.res.nlines, 1);
+    const EngineCharge *l = &f.res.lines[0];
+    cr_expect_eq(l->kind, ENGINE_CHARGE_BUCKET_OVERAGE);
+    cr_expect_str_eq(l->service_id, "s-consult");
+    cr_expect_eq(l->amount, M("375.00"));
+    cr_expect_str_eq(l->tax_rate_id, "tx-it");
+    cr_expect_eq(l->tax, M("67.50"));
+    fx_fini(&f);
+}
+
 Test(buckets, bucket_period_arithmetic_uses_rollover_first_and_carries_one_period)
 {
     static const struct {

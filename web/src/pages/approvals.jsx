@@ -3,13 +3,41 @@
 // declares for the approvals table. Decided items stay listed under "Decided".
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api.js';
-import { res, humanize, rowLabel } from '../schema.js';
-import { dateTime, money, ago } from '../format.js';
+import { res, has, humanize } from '../schema.js';
+import { date, money, ago } from '../format.js';
 import { ResourceList, RefCell, Cell } from '../table.jsx';
 import { Badge, Button, Card, Empty, ErrorBanner, Spinner, Tabs, toast } from '../ui.jsx';
 import { ActionDialog, PageHead, NotFound } from './resource.jsx';
 
 const WAITING = ['pending', 'waiting', 'requested', 'open'];
+// where the item an approval is about lives, and how to say what it is
+const ITEMS = { time_entry: 'time_entries', usage: 'usage_records', discount: 'discounts' };
+
+function hours(min) {
+  const m = Number(min) || 0;
+  return `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ''}`;
+}
+
+// What the approver decides on: the entry, record or discount itself, not the request's id.
+function ItemFacts({ type, item }) {
+  if (!item) return <p class="muted small">The item is no longer readable.</p>;
+  const facts = [];
+  if (type === 'time_entry') {
+    facts.push(['Time', `${hours(item.duration)} on ${date(item.work_date || item.start_time)}`]);
+    facts.push(['Customer', <RefCell table="customers" id={item.customer_id} />]);
+    if (item.user_id) facts.push(['Worked by', <RefCell table="users" id={item.user_id} />]);
+    facts.push(['Service', <RefCell table="services" id={item.service_id} />]);
+  } else if (type === 'usage') {
+    facts.push(['Quantity', `${item.quantity} on ${date(item.usage_date)}`]);
+    facts.push(['Customer', <RefCell table="customers" id={item.customer_id} />]);
+    facts.push(['Service', <RefCell table="services" id={item.service_id} />]);
+  } else if (type === 'discount') {
+    facts.push(['Discount', `${item.discount_name}: ${item.discount_type === 'percentage' ? item.value + ' %' : money(item.value)}`]);
+    if (item.start_date || item.end_date) facts.push(['In force', `${item.start_date ? date(item.start_date) : '…'} – ${item.end_date ? date(item.end_date) : '…'}`]);
+  }
+  if (item.description) facts.push(['Description', item.description]);
+  return <dl class="dl">{facts.map(([k, v]) => <div class="dl-row" key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>;
+}
 
 export function Approvals() {
   const r = res('approvals');
@@ -25,7 +53,13 @@ export function Approvals() {
     setRows(null);
     const q = { limit: 100 };
     if (r.filters.includes('status')) q['status[in]'] = waiting.join(',');
-    request('GET', r.path, { query: q }).then((p) => setRows(p.data.filter((x) => !x.status || waiting.includes(x.status)))).catch((e) => { setErr(e); setRows([]); });
+    request('GET', r.path, { query: q }).then(async (p) => {
+      const list = p.data.filter((x) => !x.status || waiting.includes(x.status));
+      // each request with the item it is about (read in parallel; an unreadable one shows as such)
+      const items = await Promise.all(list.map((x) => ITEMS[x.item_type] && has(ITEMS[x.item_type])
+        ? request('GET', `${ITEMS[x.item_type]}/${x.item_id}`).catch(() => null) : Promise.resolve(undefined)));
+      setRows(list.map((x, i) => ({ ...x, _item: items[i] })));
+    }).catch((e) => { setErr(e); setRows([]); });
   }, [tab, k]);
   if (!r) return <NotFound />;
   const acts = r.actions.filter((a) => a.method === 'POST');
@@ -42,14 +76,17 @@ export function Approvals() {
               {rows.map((row) => (
                 <Card key={row.id} class="inbox-item">
                   <div class="inbox-top">
-                    <div><strong>{rowLabel(r, row)}</strong> <Badge value={row.status} /><div class="muted small">{ago(row.created_at)}</div></div>
+                    <div><strong>{humanize(row.item_type || 'item')}</strong> <Badge value={row.status} /><div class="muted small">requested {ago(row.created_at)}{row.requested_by && <> by <RefCell table="users" id={row.requested_by} link={false} /></>}</div></div>
                     <div class="page-actions">
                       {acts.map((a) => <Button key={a.verb} kind={/reject|deny|decline/.test(a.verb) ? 'secondary' : 'primary'} onClick={() => setActing({ row, a })}>{humanize(a.verb)}</Button>)}
                     </div>
                   </div>
-                  <dl class="dl">
-                    {summary.map((f) => <div class="dl-row" key={f.name}><dt>{f.label}</dt><dd><Cell field={f} row={row} /></dd></div>)}
-                  </dl>
+                  {row.reason && <p class="inbox-reason">{row.reason}</p>}
+                  {row._item !== undefined ? <ItemFacts type={row.item_type} item={row._item} /> : (
+                    <dl class="dl">
+                      {summary.map((f) => <div class="dl-row" key={f.name}><dt>{f.label}</dt><dd><Cell field={f} row={row} /></dd></div>)}
+                    </dl>
+                  )}
                 </Card>
               ))}
             </div>

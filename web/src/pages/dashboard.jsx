@@ -215,7 +215,7 @@ export function Dashboard() {
                   <li key={x.id || i}>
                     <span class="feed-dot" />
                     <div><RefCell table="customers" id={x.customer_id} />{x.plan_id && <> · <RefCell table="billing_plans" id={x.plan_id} /></>}
-                      <div class="muted small">{x.date ? `next bill ${date(x.date)}` : x.through ? `billed through ${date(x.through)}` : x.start ? `from ${date(x.start)}, not billed yet` : 'active plan'}{x.amount ? ' · ' + money(x.amount, x.currency) : ''}</div></div>
+                      <div class="muted small">{x.date ? (x.overdue ? `due ${date(x.date)}, not billed yet` : `next bill ${date(x.date)}`) : x.through ? `billed through ${date(x.through)}` : x.start ? `from ${date(x.start)}, not billed yet` : 'active plan'}{x.amount ? ' · ' + money(x.amount, x.currency) : ''}</div></div>
                   </li>
                 ))}
               </ul>
