@@ -674,7 +674,10 @@ int billing_load(Ctx *ctx, const char *customer_id, Period period, BillingData *
     c->exchange_rate_to_base = dec_from_scaled(out->exchange_rate_scaled, 6);
     const char *place = doc_customer_place(&ci);
     c->state_code = place;
-    c->tax_region = place ? place : ci.country;
+    /* The region tax rates are matched on. With GST it is the place of supply (a GST state code,
+     * "96" abroad); a seller without GST taxes by the customer's own region: its place_of_supply
+     * when given, else its country ("DE" for a German customer, matching a rate of region "DE"). */
+    c->tax_region = s->gst ? (place ? place : ci.country) : (ci.place_of_supply ? ci.place_of_supply : ci.country);
     c->is_tax_exempt = ci.exempt;
 
     EngineInput *in = &out->in;

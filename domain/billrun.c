@@ -42,6 +42,7 @@
 #include "domain/domain.h"
 #include "domain/invoice.h"
 #include "domain/jobs.h"
+#include "domain/ledger.h"
 #include "model/codec.h"
 #include "model/crud.h"
 
@@ -156,6 +157,8 @@ static json_t *result_json(Ctx *ctx, const BillingData *bd, const EngineResult *
     json_object_set_new(o, "subtotal", json_string(money_s(ctx, taxable, cur)));
     json_object_set_new(o, "tax_total", json_string(money_s(ctx, res->tax_total, cur)));
     json_object_set_new(o, "total", json_string(money_s(ctx, res->total, cur)));
+    json_object_set_new(o, "credits_applied", json_string(money_s(ctx, res->credits_applied, cur)));
+    json_object_set_new(o, "balance_due", json_string(money_s(ctx, res->total - res->credits_applied, cur)));
     json_t *w = json_array();
     for (size_t i = 0; i < res->nwarnings; i++)
         json_array_append_new(w, json_string(res->warnings[i]));
@@ -181,7 +184,9 @@ static json_t *result_json(Ctx *ctx, const BillingData *bd, const EngineResult *
 static int rate(Ctx *ctx, const char *customer_id, Period p, BillingData *bd, EngineResult *res, Error *err)
 {
     int rc = billing_load(ctx, customer_id, p, bd, err);
-    return rc < 0 ? rc : engine_rate(res, &bd->in, ctx->arena, err);
+    if (rc == 0)
+        rc = engine_rate(res, &bd->in, ctx->arena, err);
+    return rc < 0 ? rc : ledger_bill(ctx, bd, res, err);   /* adjustments as lines, the credit it takes */
 }
 
 /* ---- the preview ---- */
@@ -281,6 +286,7 @@ static int insert_line(Ctx *ctx, const DocContext *dc, const char *invoice_id, c
     row_set_int(&line, "gross_amount", l->amount);
     row_set_int(&line, "discount_amount", l->discount);
     row_set_int(&line, "amount_base", l->amount_base);
+    row_set(&line, "transaction_id", val_text(l->transaction_id));
     json_t *trace = line_trace(ctx, l, cur);
     char *s = json_dumps(trace, JSON_COMPACT);
     json_decref(trace);

@@ -1,7 +1,7 @@
 /* domain/company.c — the company profile and GST settings: one of each per
  * tenant, GSTIN/PAN checks, the seller's state code; and the settings every
  * document needs, gathered in one call.
- * Exports company_settings_load, company_today, company_gst_identity,
+ * Exports company_settings_load, company_today, company_local_date, company_gst_identity,
  * company_init (which also serves POST /api/v1/tenant/settings).
  *
  * Rules: a tenant has at most one company profile and one GST settings row
@@ -30,6 +30,14 @@ Date company_today(const Ctx *ctx)
     Date d;
     tz_date(&d, ctx->timezone ? ctx->timezone : "UTC", ctx->now);
     return d;
+}
+
+bool company_local_date(const Ctx *ctx, const char *s, Date *out)
+{
+    Timestamp t;
+    if (!s || ts_parse(&t, s, strlen(s), "timestamp", NULL) < 0)
+        return false;
+    return tz_date(out, ctx->timezone ? ctx->timezone : "UTC", t) == 0;
 }
 
 static const char *text_at(Ctx *ctx, Rows *r, int i)

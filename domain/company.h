@@ -38,5 +38,8 @@ int company_gst_identity(Ctx *ctx, struct Row *row, const char *gst_field, const
                          const char *state_field, Error *err);
 /* Today's date in the tenant's time zone (ctx->timezone; UTC when unknown). */
 Date company_today(const Ctx *ctx);
+/* A stored timestamp ("2030-06-01T10:00:00.000000Z") as the tenant's local date; false when s is
+ * NULL or not a timestamp. The day a reversal (a bounce, a cancellation) happened for the tenant. */
+bool company_local_date(const Ctx *ctx, const char *s, Date *out);
 
 #endif

@@ -22,6 +22,8 @@
  *    reduces the invoice's balance; an application is never more than the
  *    invoice's balance due nor the note's balance remaining (422). Deleting an
  *    application un-applies it.
+ *  - Issuing posts a credit to the ledger (domain/ledger.c), cancelling an
+ *    issued note its reversal; a refund may pay out a note's balance.
  *
  * Concurrency notes: an application locks the credit note, then the invoice;
  * issuing locks the note, then reads the invoice's other notes (their sum is
@@ -38,6 +40,7 @@
 #include "domain/document.h"
 #include "domain/domain.h"
 #include "domain/invoice.h"
+#include "domain/ledger.h"
 #include "domain/numbering.h"
 #include "domain/print.h"
 #include "model/codec.h"
@@ -374,6 +377,8 @@ static int issue(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *out
     row_set(&row, "balance_remaining", row_get(&row, "total_credit"));
     set_now(ctx, &row, "issued_at");
     rc = crud_update_row_as(ctx, t, &row, &old, "issue", err);
+    if (rc == 0)
+        rc = ledger_document_event(ctx, LEDGER_CREDIT_NOTE_ISSUED, &row, err);
     return rc < 0 ? rc : reply_row(ctx, &row, out);
 }
 
@@ -405,6 +410,8 @@ static int cancel(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *ou
     set_now(ctx, &row, "cancelled_at");
     row_set(&row, "balance_remaining", val_int(0));
     rc = crud_update_row_as(ctx, t, &row, &old, "cancel", err);
+    if (rc == 0)   /* a draft has no number and posted nothing: nothing to reverse */
+        rc = ledger_document_event(ctx, LEDGER_CREDIT_NOTE_CANCELLED, &row, err);
     return rc < 0 ? rc : reply_row(ctx, &row, out);
 }
 

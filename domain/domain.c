@@ -23,6 +23,7 @@ void domain_init(void)
     receipt_init();
     credit_note_init();
     statement_init();
+    ledger_init();
     csv_import_init();
     reconciliation_init();
     billing_init();

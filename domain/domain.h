@@ -24,6 +24,7 @@ void csv_import_init(void);    /* csv_import.c: CSV import of customers and serv
 void reconciliation_init(void);   /* domain/reconciliation.c */
 void billing_init(void);       /* billing.c: time entries, usage records, plan assignments */
 void billrun_init(void);       /* billrun.c: billing/preview, billing/runs, the daily bill run */
+void ledger_init(void);        /* ledger.c: the transactions ledger, account credit, balances */
 void billing_deps_init(void);  /* billing_deps.c: plans closed under prerequisites, add_bundle */
 void billing_status_init(void);   /* billing_status.c: suspension, cancellation, customers/{id}/services */
 void billing_reports_init(void);  /* billing_reports.c: revenue and bucket usage reports */

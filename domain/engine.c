@@ -55,10 +55,10 @@ NAMES(engine_discount_type_parse, engine_discount_type_name, EngineDiscountType,
 
 static const char *const scope_names[] = {"service", "plan", "invoice"};
 static const char *const kind_names[] = {"fixed", "bundle", "time", "usage", "bucket_overage",
-                                         "adjustment"};
+                                         "adjustment", "account_adjustment"};
 static const char *const source_names[] = {"custom_rate", "plan_rate",    "service_default",
                                            "user_rate",   "bundle_price", "overage_rate",
-                                           "tiers"};
+                                           "tiers",       "entered"};
 static const char *const tax_names[] = {"none",   "exempt_customer", "exempt_service",
                                         "simple", "gst_intra_state", "gst_inter_state"};
 static const char *const outcome_names[] = {
@@ -317,6 +317,7 @@ static const char *rate_source_text(EngineRateSource s)
     case ENGINE_RATE_BUNDLE: return "the bundle price";
     case ENGINE_RATE_OVERAGE: return "the bucket's overage rate";
     case ENGINE_RATE_TIERS: return "the plan's tiers";
+    case ENGINE_RATE_ENTERED: return "the amount entered";
     }
     return "?";
 }
@@ -353,6 +354,9 @@ static void describe(Text *t, const EngineCharge *l, const EngineInput *in)
         put(t, "%s for %s (%s), %s to %s", l->amount_base < 0 ? "Credit" : "Adjustment", svc, plan,
             a.s, b.s);
         break;
+    case ENGINE_CHARGE_ACCOUNT:
+        put(t, "%s", or_dash(l->note));
+        break;
     }
     (void)in;
 }
@@ -361,6 +365,11 @@ static void explain_rating(Text *t, const EngineCharge *l, const EngineInput *in
 {
     const Currency *base = in->settings->base;
     Day cs = day_s(l->period.start), ce = day_s(l->period.end);
+    if (l->kind == ENGINE_CHARGE_ACCOUNT) {   /* entered by hand in the ledger: nothing was rated */
+        put(t, "account_adjustment: ledger transaction %s, \"%s\"; amount %s %s", or_dash(l->transaction_id),
+            or_dash(l->note), money_s(l->amount_base, base).s, base->code);
+        return;
+    }
     put(t, "%s: plan \"%s\" (assignment %s); ", engine_charge_kind_name(l->kind),
         or_dash(l->plan_name), or_dash(l->customer_plan_id));
     if (l->kind == ENGINE_CHARGE_BUNDLE || (l->kind == ENGINE_CHARGE_ADJUSTMENT && l->bundle_id))
@@ -392,6 +401,8 @@ static void explain_rating(Text *t, const EngineCharge *l, const EngineInput *in
         break;
     case ENGINE_CHARGE_BUCKET_OVERAGE:
         put(t, "overage %lld minutes = %s h", (long long)l->minutes, dec_s(l->quantity).s);
+        break;
+    case ENGINE_CHARGE_ACCOUNT:
         break;
     }
     if (l->late)

@@ -130,7 +130,8 @@ typedef enum EngineChargeKind {
     ENGINE_CHARGE_TIME,           /* billable hours x rate */
     ENGINE_CHARGE_USAGE,          /* quantity x rate, tiers or packages */
     ENGINE_CHARGE_BUCKET_OVERAGE, /* hours beyond allowance + rollover x overage rate */
-    ENGINE_CHARGE_ADJUSTMENT      /* correction of a fixed fee billed earlier (credit if < 0) */
+    ENGINE_CHARGE_ADJUSTMENT,     /* correction of a fixed fee billed earlier (credit if < 0) */
+    ENGINE_CHARGE_ACCOUNT         /* a ledger adjustment (domain/ledger.c), billed as it was entered */
 } EngineChargeKind;
 
 typedef enum EngineRateSource {
@@ -140,7 +141,8 @@ typedef enum EngineRateSource {
     ENGINE_RATE_USER,            /* users.rate (plan says use_user_rate) */
     ENGINE_RATE_BUNDLE,          /* service_bundles.bundle_price */
     ENGINE_RATE_OVERAGE,         /* bucket_plans.overage_rate */
-    ENGINE_RATE_TIERS            /* plan_service_tiers */
+    ENGINE_RATE_TIERS,           /* plan_service_tiers */
+    ENGINE_RATE_ENTERED          /* an amount entered in the ledger (account adjustments) */
 } EngineRateSource;
 
 typedef enum EngineTaxKind {
@@ -469,7 +471,9 @@ typedef struct EngineCharge {        /* one invoice line and its calculation tra
     Dec tax_rate;                    /* percent */
     int64_t tax, cgst, sgst, igst;   /* tax = cgst + sgst or igst for GST */
     int64_t total;                   /* net + tax */
-    const char *note;                /* step-specific trace (bundle members, bucket figures) */
+    const char *note;                /* step-specific trace (bundle members, bucket figures; the
+                                      * text of an account adjustment) */
+    const char *transaction_id;      /* account adjustments: the ledger row billed (domain/ledger.c) */
     const char *description;         /* the invoice line's text */
     const char *explain;             /* the trace: plan, service, rate source, quantity,
                                       * days, discounts, tax rate and amount */
@@ -527,6 +531,7 @@ typedef struct EngineResult {
     int64_t discount_total;          /* sum of line discounts */
     int64_t tax_total;               /* sum of line taxes */
     int64_t total;                   /* subtotal - discount_total + tax_total */
+    int64_t credits_applied;         /* account credit the invoice takes when issued (domain/ledger.c) */
 } EngineResult;
 
 /* ------------------------------------------------------------------------ */

@@ -12,6 +12,10 @@
  * invoice date. Totals are always the server's: every change to a draft or
  * its lines recomputes them from the lines (domain/document.c).
  *
+ * Finalizing posts the invoice's charge to the ledger (domain/ledger.c) and,
+ * for a bill run's invoice, bills its ledger adjustments and takes the
+ * customer's account credit; cancelling posts the reversal.
+ *
  * Concurrency notes: finalize, cancel and every balance change read the
  * invoice FOR UPDATE first (PostgreSQL; SQLite's writer lock serialises), so
  * two allocations to one invoice queue and the second sees the first's
@@ -33,6 +37,7 @@
 #include "domain/domain.h"
 #include "domain/gst.h"
 #include "domain/jobs.h"
+#include "domain/ledger.h"
 #include "domain/numbering.h"
 #include "domain/print.h"
 #include "model/codec.h"
@@ -277,6 +282,10 @@ int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err)
     row_set_text(ctx, &row, "status", "pending");
     row_set_text(ctx, &row, "status", invoice_derive_status(&row, cs.today));
     rc = crud_update_row_as(ctx, t, &row, &old, "finalize", err);
+    if (rc == 0)   /* the charge, the adjustments it bills, the account credit it takes (changes the row) */
+        rc = ledger_document_event(ctx, LEDGER_INVOICE_ISSUED, &row, err);
+    if (rc == 0)   /* the observers (the "invoice issued" mail) see the balance after the credit */
+        rc = crud_get(ctx, t, id, false, &row, err);
     for (int i = 0; rc == 0 && i < non_finalize; i++)
         rc = on_finalize[i](ctx, &row, err);
     if (rc == 0)
@@ -332,6 +341,8 @@ static int cancel(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *ou
     row_set(&row, "cancelled_by", ctx->user_id[0] ? val_text(arena_strdup(ctx->arena, ctx->user_id)) : val_null());
     row_set(&row, "balance_due", val_int(0));
     rc = crud_update_row_as(ctx, t, &row, &old, "cancel", err);
+    if (rc == 0)
+        rc = ledger_document_event(ctx, LEDGER_INVOICE_CANCELLED, &row, err);
     return rc < 0 ? rc : reply_row(ctx, &row, out);
 }
 

@@ -19,6 +19,12 @@
  *    released, each invoice gets the money back on its balance and returns to
  *    pending, partially_paid or overdue — every step an audit row.
  *  - Deleting an active allocation gives the money back to the receipt.
+ *  - The ledger (domain/ledger.c): a receipt posts a payment when recorded
+ *    (restated when its amount or date is edited) and the reversal when it
+ *    bounces or is cancelled. A refund may pay back a cleared receipt's
+ *    unallocated money (refunded_amount; unallocated = amount - allocated -
+ *    refunded); a receipt with refunded money can no longer bounce or be
+ *    cancelled (409): that money has left.
  *  - A receipt created with invoice_id (the CRM/ERP payment of one invoice) is
  *    allocated to it at once, up to its balance; one created with
  *    "allocations": [{invoice_id, amount}] is allocated as listed.
@@ -38,6 +44,7 @@
 #include "domain/document.h"
 #include "domain/domain.h"
 #include "domain/invoice.h"
+#include "domain/ledger.h"
 #include "domain/numbering.h"
 #include "domain/print.h"
 #include "model/codec.h"
@@ -103,10 +110,12 @@ static int receipt_before_write(Ctx *ctx, const Table *t, Row *row, const Row *o
             return err_set(err, ERR_STATE, NULL, "a %s receipt cannot be changed", row_text(old, "status"));
         if (row_int(row, "amount") <= 0)
             return err_set(err, ERR_RANGE, "amount", "amount must be greater than 0");
-        if (row_int(row, "amount") < row_int(old, "allocated_amount"))
-            return err_set(err, ERR_INVALID, "amount", "amount cannot be less than the %s already allocated",
-                           fmt_money(ctx, row_int(old, "allocated_amount"), row_text(old, "currency")));
-        row_set(row, "unallocated_amount", val_int(row_int(row, "amount") - row_int(old, "allocated_amount")));
+        int64_t used = row_int(old, "allocated_amount") + row_int(old, "refunded_amount");
+        if (row_int(row, "amount") < used)
+            return err_set(err, ERR_INVALID, "amount", "amount cannot be less than the %s already allocated%s",
+                           fmt_money(ctx, used, row_text(old, "currency")),
+                           row_int(old, "refunded_amount") ? " or refunded" : "");
+        row_set(row, "unallocated_amount", val_int(row_int(row, "amount") - used));
         if (row->extra)
             return err_set(err, ERR_UNKNOWN_FIELD, "allocations", "allocations can only be given when creating a receipt");
         return 0;
@@ -161,6 +170,7 @@ static int receipt_before_write(Ctx *ctx, const Table *t, Row *row, const Row *o
     if (st && strcmp(st, "cleared") == 0)
         set_now(ctx, row, "cleared_at");
     row_set(row, "allocated_amount", val_int(0));
+    row_set(row, "refunded_amount", val_int(0));
     row_set(row, "unallocated_amount", row_get(row, "amount"));
     DocNumber num;
     rc = numbering_next(ctx, "receipt", date, cs.fy_start_month, &num, err);
@@ -195,14 +205,17 @@ static int allocate(Ctx *ctx, const char *receipt_id, const char *invoice_id, co
 
 static int receipt_after_write(Ctx *ctx, const Table *t, const Row *row, const Row *old, Error *err)
 {
-    if (old)
-        return 0;
+    if (old)   /* a corrected amount or date corrects the receipt's ledger row */
+        return ledger_document_corrected(ctx, LEDGER_RECEIPT_RECORDED, row, err);
+    int rc = ledger_document_event(ctx, LEDGER_RECEIPT_RECORDED, row, err);
+    if (rc < 0)
+        return rc;
     const char *id = row_text(row, "id");
     const char *cur = row_text(row, "currency");
     const char *inv = row_text(row, "invoice_id");
     if (inv) {
         Row invoice;
-        int rc = crud_get(ctx, registry_find("invoices"), inv, false, &invoice, err);
+        rc = crud_get(ctx, registry_find("invoices"), inv, false, &invoice, err);
         if (rc < 0)
             return rc == -ERR_NOT_FOUND ? err_set(err, ERR_REFERENCE, "invoice_id",
                                                   "invoice_id does not refer to an existing row of invoices")
@@ -230,7 +243,7 @@ static int receipt_after_write(Ctx *ctx, const Table *t, const Row *row, const R
         json_t *ji = json_object_get(a, "invoice_id"), *ja = json_object_get(a, "amount");
         if (!json_is_string(ji) || !json_is_string(ja))
             return err_set(err, ERR_REQUIRED, field, "%s needs invoice_id and amount (a decimal string)", field);
-        int rc = allocate(ctx, id, json_string_value(ji), json_string_value(ja), field, err);
+        rc = allocate(ctx, id, json_string_value(ji), json_string_value(ja), field, err);
         if (rc < 0)
             return rc;
     }
@@ -280,12 +293,12 @@ static int receipt_move(Ctx *ctx, const char *receipt_id, int64_t amt, const cha
     if (rc < 0)
         return rc;
     row_copy(ctx, &row, &old);
-    int64_t alloc = row_int(&old, "allocated_amount") + amt;
-    if (alloc < 0 || alloc > row_int(&old, "amount"))
+    int64_t alloc = row_int(&old, "allocated_amount") + amt, refunded = row_int(&old, "refunded_amount");
+    if (alloc < 0 || alloc + refunded > row_int(&old, "amount"))
         return err_set(err, ERR_INTERNAL, NULL, "receipt %s would be over- or under-allocated", receipt_id);
     row_set(&row, "allocated_amount", val_int(alloc));
     bool live = status_is(&old, "pending") || status_is(&old, "cleared");
-    row_set(&row, "unallocated_amount", val_int(live ? row_int(&old, "amount") - alloc : 0));
+    row_set(&row, "unallocated_amount", val_int(live ? row_int(&old, "amount") - alloc - refunded : 0));
     return crud_update_row_as(ctx, t, &row, &old, action, err);
 }
 
@@ -376,6 +389,12 @@ static int release(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *o
         return rc;
     if (!status_is(&old, "pending") && !status_is(&old, "cleared"))
         return err_set(err, ERR_STATE, NULL, "the receipt is already %s", row_text(&old, "status"));
+    if (row_int(&old, "refunded_amount") > 0) {
+        rc = err_set(err, ERR_STATE, NULL, "%s of this receipt was refunded to the customer; it cannot be %s",
+                     fmt_money(ctx, row_int(&old, "refunded_amount"), row_text(&old, "currency")), status);
+        err_hint(err, "record what the customer owes back as a ledger adjustment instead");
+        return rc;
+    }
     const Table *at = registry_find("receipt_allocations");
     char sql[1024];
     snprintf(sql, sizeof sql,
@@ -425,6 +444,9 @@ static int release(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *o
     row_set(&row, "allocated_amount", val_int(0));
     row_set(&row, "unallocated_amount", val_int(0));
     rc = crud_update_row_as(ctx, t, &row, &old, strcmp(status, "bounced") == 0 ? "bounce" : "cancel", err);
+    if (rc == 0)
+        rc = ledger_document_event(ctx, strcmp(status, "bounced") == 0 ? LEDGER_RECEIPT_BOUNCED : LEDGER_RECEIPT_CANCELLED,
+                                   &row, err);
     return rc < 0 ? rc : reply_row(ctx, &row, out);
 }
 

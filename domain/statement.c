@@ -7,9 +7,12 @@
  * Statement: every event that changes what the customer owes, in one
  * currency (the customer's unless asked): an issued invoice (+ total), its
  * cancellation (- total), a receipt (- amount), its bounce or cancellation (+
- * amount), an issued credit note (- total credit), its cancellation (+).
- * Allocations and credit applications move money between documents, not the
- * customer's balance, so they are not events. Opening balance = the events
+ * amount), an issued credit note (- total credit), its cancellation (+),
+ * and the ledger's entries made by hand that no document carries: an account
+ * credit (-) and a refund (+) (domain/ledger.c; ledger adjustments reach the
+ * statement through the invoice that bills them). Allocations and credit
+ * applications move money between documents, not the customer's balance, so
+ * they are not events. The closing balance equals the ledger's balance. Opening balance = the events
  * before `from`; closing = opening + the events from `from` to `to`
  * (inclusive), so closing = invoices - receipts - credits over all time when
  * the range covers it. Events are dated in the tenant's time zone.
@@ -19,7 +22,7 @@
  * overdue) issued on or before as_of, by days past its due date on as_of:
  * current (not yet due), 1-30, 31-60, 61-90, over 90; per customer and
  * currency, with the customer's unapplied credits (unallocated receipts,
- * unapplied credit notes) beside it, and totals per currency. Amounts are
+ * unapplied credit notes, account credit of the ledger) beside it, and totals per currency. Amounts are
  * never summed across currencies. The bucket sums are one SQL aggregate.
  */
 #include <stdio.h>
@@ -72,16 +75,6 @@ static bool parse_date(const char *s, Date *out)
     return s && date_parse(out, s, strlen(s), "date", NULL) == 0;
 }
 
-/* A stored timestamp as the tenant's local date. */
-static bool ts_local(Ctx *ctx, const char *s, Date *out)
-{
-    Timestamp t;
-    if (!s || ts_parse(&t, s, strlen(s), "timestamp", NULL) < 0)
-        return false;
-    tz_date(out, ctx->timezone ? ctx->timezone : "UTC", t);
-    return true;
-}
-
 /* Reads one kind of document: columns id, number, date, amount, status, reversal timestamp,
  * description. rev: pairs of (status, event type) that reverse the document, NULL-terminated. */
 static int collect(Ctx *ctx, Events *ev, const char *sql, const Value *p, int np, const char *type, int sign,
@@ -109,7 +102,7 @@ static int collect(Ctx *ctx, Events *ev, const char *sql, const Value *p, int np
             back.type = x[1];
             back.amount = -e.amount;
             back.order = 1;
-            if (!ts_local(ctx, text_at(ctx, &r, 5), &back.date) || back.date < e.date)
+            if (!company_local_date(ctx, text_at(ctx, &r, 5), &back.date) || back.date < e.date)
                 back.date = e.date;
             rc = push(ctx, ev, back, err);
         }
@@ -195,9 +188,19 @@ static int statement(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err
                      " FROM credit_notes WHERE tenant_id = $1 AND customer_id = $2 AND currency = $3"
                      " AND credit_note_number IS NOT NULL",
                      p, 2, "credit_note", -1, (const char *const[]){"cancelled", "credit_note_cancelled", NULL}, err);
+    static const char *const manual[][2] = {{"credit", "account_credit"}, {"refund", "refund"}};
+    for (int k = 0; rc == 0 && k < 2; k++) {
+        Value q[3] = {val_text(cust_id), val_text(cur->code), val_text(manual[k][0])};
+        rc = collect(ctx, &ev,
+                     "SELECT id, NULL, transaction_date, amount, NULL, NULL, description FROM transactions"
+                     " WHERE tenant_id = $1 AND customer_id = $2 AND currency = $3 AND source_type = 'manual'"
+                     " AND transaction_type = $4",
+                     q, 3, manual[k][1], 1, (const char *const[]){NULL}, err);
+    }
     if (rc < 0)
         return rc;
-    qsort(ev.v, (size_t)ev.n, sizeof(Event), cmp_event);
+    if (ev.n > 1)   /* qsort of no rows may not be given the NULL array */
+        qsort(ev.v, (size_t)ev.n, sizeof(Event), cmp_event);
     int64_t opening = 0, debits = 0, credits = 0;
     for (int i = 0; i < ev.n; i++)
         if (ev.v[i].date < from)
@@ -387,10 +390,11 @@ static int aging(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
     rows_close(&r);
     if (rc < 0)
         return rc;
-    qsort(a.v, (size_t)a.n, sizeof(AgingRow), cmp_rows);
+    if (a.n > 1)   /* qsort of no rows may not be given the NULL array */
+        qsort(a.v, (size_t)a.n, sizeof(AgingRow), cmp_rows);
     a.sorted = a.n;
     /* unapplied credits: unallocated receipts and unapplied credit notes */
-    static const char *const credit_sql[2][2] = {
+    static const char *const credit_sql[3][2] = {
         {"SELECT customer_id, currency, SUM(unallocated_amount) FROM receipts WHERE tenant_id = $1"
          " AND status IN ('pending', 'cleared') AND unallocated_amount > 0 AND receipt_date <= $2"
          " GROUP BY customer_id, currency",
@@ -402,8 +406,14 @@ static int aging(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
          "SELECT customer_id, currency, SUM(balance_remaining) FROM credit_notes WHERE tenant_id = $1"
          " AND status = 'issued' AND balance_remaining > 0 AND credit_note_date <= $2 AND customer_id = $3"
          " GROUP BY customer_id, currency"},
+        {"SELECT customer_id, currency, SUM(unapplied_amount) FROM transactions WHERE tenant_id = $1"
+         " AND transaction_type <> 'adjustment' AND unapplied_amount > 0 AND transaction_date <= $2"
+         " GROUP BY customer_id, currency",
+         "SELECT customer_id, currency, SUM(unapplied_amount) FROM transactions WHERE tenant_id = $1"
+         " AND transaction_type <> 'adjustment' AND unapplied_amount > 0 AND transaction_date <= $2 AND customer_id = $3"
+         " GROUP BY customer_id, currency"},
     };
-    for (int q = 0; q < 2 && rc == 0; q++) {
+    for (int q = 0; q < 3 && rc == 0; q++) {
         Value cp[2] = {val_text(d0), val_text(only)};
         rc = store_query(ctx->conn, &r, credit_sql[q][only ? 1 : 0], cp, only ? 2 : 1, err);
         if (rc < 0)
@@ -440,7 +450,8 @@ static int aging(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)
     }
     if (rc < 0)
         return rc;
-    qsort(a.v, (size_t)a.n, sizeof(AgingRow), cmp_aging);
+    if (a.n > 1)
+        qsort(a.v, (size_t)a.n, sizeof(AgingRow), cmp_aging);
 
     /* totals per currency */
     Aging tot = {0};

@@ -1,5 +1,5 @@
 /* model/audit.c — audit_logs: the table, the writer and the chain check.
- * Exports audit_write, audit_verify.
+ * Exports audit_write, audit_lock, audit_verify.
  *
  * Each row records who (user, email, role, ip, user agent, request id), what
  * (entity type and id, action), and the change (old and new values of the
@@ -96,6 +96,22 @@ static bool same(Value a, Value b)
 static bool skip(const Table *t, int c)
 {
     return (t->fields[c].flags & SECRET) || c == t->col_version || c == t->col_updated_at;
+}
+
+int audit_lock(Ctx *ctx, Error *err)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT last_seq FROM audit_chains WHERE tenant_id = $1 AND chain = 'audit'%s",
+             store_for_update(ctx->conn));
+    Rows rs;
+    int rc = store_query(ctx->conn, &rs, sql, NULL, 0, err);
+    if (rc < 0)
+        return rc;
+    while (rows_next(&rs))
+        ;
+    rc = rows_error(&rs, err);
+    rows_close(&rs);
+    return rc;
 }
 
 int audit_write(Ctx *ctx, const Table *t, const char *action, const Row *old, const Row *row, Error *err)

@@ -341,18 +341,36 @@ RESOURCE(approvals) {
 };
 
 static const char *const txn_types[] = {"charge", "payment", "refund", "credit", "adjustment", NULL};
+static const char *const txn_sources[] = {"manual",  "invoice",      "invoice_cancellation",
+                                          "receipt", "receipt_bounce", "receipt_cancellation",
+                                          "credit_note", "credit_note_cancellation", NULL};
 
+/* The ledger (domain/ledger.c, docs/billing-rules.md "The ledger"): one row per event that
+ * changes what a customer owes, written by the event itself in its transaction (source_type,
+ * source_id: unique, so an event is never posted twice), or by hand (source_type manual:
+ * credit, refund, adjustment). */
 static const Field txn_fields[] = {
     F_REF("customer_id", "customers", REQUIRED | FILTER | IMMUTABLE, .doc = "Seed: company_id"),
     F_REF("invoice_id", "invoices", FILTER | IMMUTABLE),
-    F_ENUM("transaction_type", txn_types, REQUIRED | FILTER | IMMUTABLE),
+    F_ENUM("transaction_type", txn_types, REQUIRED | FILTER | IMMUTABLE,
+           .doc = "By hand: credit (negative), refund (positive), adjustment (either sign); "
+                  "charge and payment are written by invoices, receipts and credit notes"),
     F_TEXT("currency", 3, FILTER | IMMUTABLE, .doc = "Seed: currency_code; the customer's when not given"),
     F_MONEY("amount", "currency", REQUIRED | IMMUTABLE,
             .doc = "Positive: the customer owes more (charge, refund, positive adjustment); negative: less"),
     F_DATE("transaction_date", FILTER | SORT | IMMUTABLE, .doc = "Default today"),
-    F_TEXT("description", 1000, 0),
+    F_TEXT("description", 1000, 0, .doc = "Required for an adjustment: it is the invoice line's text"),
+    F_REF("service_id", "services", FILTER | IMMUTABLE,
+          .doc = "Remit: the service an adjustment corrects; its line is taxed like that service's lines"),
     F_REF("applied_invoice_id", "invoices", READONLY | FILTER,
-          .doc = "The invoice a credit or adjustment was applied to"),
+          .doc = "The invoice that billed an adjustment, or that took (the last part of) a credit"),
+    F_ENUM("source_type", txn_sources, READONLY | FILTER,
+           .doc = "Remit: the event that wrote the row (manual: POST /api/v1/transactions)"),
+    F_UUID("source_id", READONLY | FILTER, .doc = "Remit: the invoice, receipt or credit note of the event"),
+    F_MONEY("unapplied_amount", "currency", READONLY | NONNEG | FILTER, .def = "0",
+            .doc = "Remit: what is left to apply of an account credit (a manual credit, an invoice whose total "
+                   "is negative), or of an adjustment not billed yet"),
+    F_JSON("sources", READONLY, .doc = "Remit: what a refund paid out: [{source, id, number, amount}]"),
 };
 
 RESOURCE(transactions) {
@@ -365,6 +383,28 @@ RESOURCE(transactions) {
     .read = ROLE_USER, .write = ROLE_MANAGER,
     .default_order = "-transaction_date",
     .indexes = (const char *const[]){"customer_id,transaction_date", NULL},
+    .uniques = (const char *const[]){"source_type,source_id", NULL},
+};
+
+static const Field txn_app_fields[] = {
+    F_REF("transaction_id", "transactions", REQUIRED | FILTER | IMMUTABLE,
+          .doc = "The account credit applied (a manual credit, or an invoice whose total is negative)"),
+    F_REF("invoice_id", "invoices", REQUIRED | FILTER | IMMUTABLE),
+    F_TEXT("currency", 3, READONLY),
+    F_MONEY("amount_applied", "currency", REQUIRED | NONNEG | IMMUTABLE),
+    F_DATE("applied_date", READONLY | FILTER | SORT),
+    F_TEXT("notes", 1000, 0),
+};
+
+RESOURCE(transaction_applications) {
+    .name = "transaction_applications",
+    .doc = "Account credit of the ledger applied to an invoice (a bill run's invoice takes it when issued); "
+           "deleting one un-applies it",
+    .fields = txn_app_fields,
+    .nfields = COUNT(txn_app_fields),
+    .audited = true,
+    .no_update = true,
+    .read = ROLE_USER, .write = ROLE_MANAGER,
 };
 
 static const char *const channels[] = {"email", "none", NULL};

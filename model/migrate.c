@@ -7,6 +7,8 @@
  * Additive changes are safe to derive: they never drop or rewrite data.
  * Anything else (rename, backfill, type change) is a numbered, hand-written step
  * in the table below, with its SQL for both dialects. Migrating never loses data.
+ * A back-fill that needs business rules (the ledger from existing documents) is a
+ * data step that domain/ registers (migrate_add_data_step), run after the schema.
  *
  * Concurrency notes: everything runs in one transaction; on PostgreSQL an
  * advisory lock makes concurrent `remit serve` start-ups migrate one at a time
@@ -77,6 +79,16 @@ static const Step post_steps[] = {
               " (written by matching a million at a time; nobody looks them up by these)",
      drop_unindexed, drop_unindexed},
 };
+
+/* Data steps registered by domain/ (migrate_add_data_step); run after the schema is up to date. */
+static const MigrateDataStep *data_steps[16];
+static int ndata_steps;
+
+void migrate_add_data_step(const MigrateDataStep *step)
+{
+    if (ndata_steps < (int)(sizeof data_steps / sizeof data_steps[0]))
+        data_steps[ndata_steps++] = step;
+}
 
 typedef struct Ctl {
     Conn *c;
@@ -193,6 +205,57 @@ static int table_up(Ctl *m, const Table *t, Dialect d)
     return m->rc;
 }
 
+/* Runs the registered data steps not recorded yet, each outside the schema transaction (a step
+ * opens its own, per tenant), then records it; "ON CONFLICT DO NOTHING" because a concurrent
+ * start-up may have run and recorded the same (idempotent) step meanwhile. */
+static int data_steps_run(Store *s, int *napplied, Error *err)
+{
+    for (int i = 0; i < ndata_steps; i++) {
+        const MigrateDataStep *st = data_steps[i];
+        Conn *c = NULL;
+        int rc = store_acquire(s, &c, err);
+        if (rc < 0)
+            return rc;
+        Ctl m = {.c = c, .err = err};
+        bool done = false;
+        rc = store_begin(c, NULL, false, err);
+        if (rc == 0)
+            rc = applied(&m, st->version, &done);
+        if (store_in_tx(c))
+            store_rollback(c);
+        store_release(c);
+        if (rc < 0)
+            return rc;
+        if (done)
+            continue;
+        log_printf(LOG_INFO, NULL, "migrate: data step %s: %s", st->version, st->description);
+        rc = st->run(s, err);
+        if (rc < 0)
+            return rc;
+        if ((rc = store_acquire(s, &c, err)) < 0)
+            return rc;
+        char ts[40];
+        ts_format(ts, sizeof ts, clock_now());
+        Value p[3] = {val_text(st->version), val_text(st->description), val_text(ts)};
+        rc = store_begin(c, NULL, true, err);
+        if (rc == 0)
+            rc = store_exec_global(c,
+                                   "INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)"
+                                   " ON CONFLICT (version) DO NOTHING",
+                                   p, 3, NULL, err);
+        if (rc == 0)
+            rc = store_commit(c, err);
+        else if (store_in_tx(c))
+            store_rollback(c);
+        store_release(c);
+        if (rc < 0)
+            return rc;
+        if (napplied)
+            (*napplied)++;
+    }
+    return 0;
+}
+
 int migrate_run(Store *s, int *napplied, Error *err)
 {
     Conn *c = NULL;
@@ -237,5 +300,5 @@ out:
     store_release(c);
     if (rc == 0 && napplied)
         *napplied = m.applied;
-    return rc;
+    return rc == 0 ? data_steps_run(s, napplied, err) : rc;
 }

@@ -135,6 +135,8 @@ static const Field line_fields[] = {
     F_MONEY("discount_amount", "currency", READONLY, .def = "0"),
     F_MONEY("amount_base", NULL, READONLY, .doc = "Bill runs: the gross amount in the tenant's base currency"),
     F_JSON("calculation", READONLY, .doc = "Bill runs: the calculation trace of the line"),
+    F_REF("transaction_id", "transactions", READONLY | FILTER,
+          .doc = "Bill runs: the ledger adjustment this line bills (charge_kind account_adjustment)"),
 };
 
 RESOURCE(invoice_line_items) {
@@ -164,7 +166,9 @@ static const Field receipt_fields[] = {
            .doc = "pending or cleared on creation; then changed by the clear, bounce and cancel actions"),
     F_MONEY("allocated_amount", "currency", READONLY, .def = "0", .doc = "Sum of active allocations"),
     F_MONEY("unallocated_amount", "currency", READONLY, .def = "0",
-            .doc = "Customer credit: amount - allocated_amount (0 once bounced or cancelled)"),
+            .doc = "Customer credit: amount - allocated_amount - refunded_amount (0 once bounced or cancelled)"),
+    F_MONEY("refunded_amount", "currency", READONLY, .def = "0",
+            .doc = "Paid back to the customer by refunds (domain/ledger.c); a receipt with refunds cannot bounce"),
     F_REF("invoice_id", "invoices", FILTER | IMMUTABLE,
           .doc = "The invoice this payment is for (CRM/ERP payments): allocated on creation, up to its balance"),
     F_TEXT("reference_number", 100, FILTER | SEARCH, .doc = "Bank or UPI reference (ERP transaction_reference)"),

@@ -515,7 +515,11 @@ int store_query_int(Conn *c, int64_t *out, const char *sql, const Value *params,
 
 const char *store_for_update(const Conn *c)
 {
-    return c->store->drv->dialect == DIALECT_POSTGRES ? " FOR UPDATE" : "";
+    /* NO KEY UPDATE: the lock an UPDATE of non-key columns takes. It does not block the FOR KEY
+     * SHARE that a foreign-key check of another row takes, so locking a customer (a bill run does,
+     * for its whole run) never makes an insert of a row pointing at it wait — such a wait, with
+     * the audit chain head taken in the other order, was a deadlock. */
+    return c->store->drv->dialect == DIALECT_POSTGRES ? " FOR NO KEY UPDATE" : "";
 }
 
 const char *store_ilike(const Conn *c)

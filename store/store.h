@@ -19,7 +19,7 @@
  * thread at a time (acquire / release). SQLite allows one writer: write
  * transactions take the Store's writer mutex and BEGIN IMMEDIATE, readers run
  * in WAL snapshots beside them. PostgreSQL: a pool of connections; rows that are
- * read and then changed are read with FOR UPDATE (store_for_update() returns
+ * read and then changed are read FOR NO KEY UPDATE (store_for_update() returns
  * "" on SQLite, where the writer lock already serialises).
  */
 #ifndef REMIT_STORE_STORE_H
@@ -99,7 +99,7 @@ void rows_close(Rows *r);
 int  store_query_int(Conn *c, int64_t *out, const char *sql, const Value *params, int n, Error *err);
 
 /* Dialect helpers for SQL builders. */
-const char *store_for_update(const Conn *c);     /* " FOR UPDATE" or "" */
+const char *store_for_update(const Conn *c);     /* " FOR NO KEY UPDATE" or "" */
 const char *store_ilike(const Conn *c);          /* "ILIKE" or "LIKE" (SQLite LIKE is ASCII case-insensitive) */
 
 /* Introspection for migrations. */

@@ -7,7 +7,6 @@
  * Every assignment here has an end date, so runs of other dates (the CLI bills every tenant)
  * never bill these tenants again. */
 #include <criterion/criterion.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,45 +87,12 @@ static void same_invoices(json_t *a, json_t *b)
     }
 }
 
-typedef struct RunJob {
-    ItTenant *t;
-    pthread_barrier_t *start;
-    long status;
-    long long invoices;
-} RunJob;
-
-static void *run_job(void *arg)
-{
-    RunJob *j = arg;
-    pthread_barrier_wait(j->start);
-    HttpResult r;
-    it_call(j->t, &r, "POST", "/api/v1/billing/runs", "{\"date\": \"2041-07-01\"}", NULL);
-    j->status = r.status;
-    j->invoices = r.json ? json_integer_value(json_object_get(r.json, "invoices_created")) : -1;
-    http_result_free(&r);
-    return NULL;
-}
-
 Test(billing, concurrency_two_bill_runs_for_the_same_date_at_once_produce_each_invoice_once, .timeout = 300)
 {
     enum { N = 6, RUNS = 4 };
     ItTenant t;
     char **ids = setup(&t, "billrun-concurrent", N, 2041);
-    pthread_t th[RUNS];
-    RunJob jobs[RUNS];
-    pthread_barrier_t start;
-    pthread_barrier_init(&start, NULL, RUNS);
-    for (int i = 0; i < RUNS; i++) {
-        jobs[i] = (RunJob){.t = &t, .start = &start};
-        cr_assert_eq(pthread_create(&th[i], NULL, run_job, &jobs[i]), 0);
-    }
-    long long made = 0;
-    for (int i = 0; i < RUNS; i++) {
-        pthread_join(th[i], NULL);
-        cr_assert_eq(jobs[i].status, 201, "a run answered %ld", jobs[i].status);
-        made += jobs[i].invoices;
-    }
-    pthread_barrier_destroy(&start);
+    long long made = it_runs_at_once(&t, "2041-07-01", RUNS);
     cr_assert_eq(made, N, "the runs together made %lld invoices for %d customers", made, N);
     json_t *inv = invoices(&t);
     cr_assert_eq(json_array_size(inv), (size_t)N, "each customer is invoiced once");

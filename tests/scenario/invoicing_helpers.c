@@ -1,9 +1,10 @@
 /* tests/scenario/invoicing_helpers.c — see invoicing_helpers.h.
  * Exports it_tenant_new, it_login, it_call, it_json, it_pack, it_customer,
- * it_invoice, it_finalize, it_str, it_money, it_cents. */
+ * it_invoice, it_finalize, it_runs_at_once, it_str, it_money, it_cents. */
 #include "tests/scenario/invoicing_helpers.h"
 
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,51 @@ json_t *it_finalize(ItTenant *t, const char *invoice)
     char path[256];
     snprintf(path, sizeof path, "/api/v1/invoices/%s/finalize", invoice);
     return it_json(t, 200, "POST", path, NULL);
+}
+
+typedef struct RunJob {
+    ItTenant *t;
+    const char *body;
+    pthread_barrier_t *start;
+    long status;
+    long long invoices;
+} RunJob;
+
+static void *run_job(void *arg)
+{
+    RunJob *j = arg;
+    pthread_barrier_wait(j->start);
+    HttpResult r;
+    it_call(j->t, &r, "POST", "/api/v1/billing/runs", j->body, NULL);
+    j->status = r.status;
+    j->invoices = r.json ? json_integer_value(json_object_get(r.json, "invoices_created")) : -1;
+    http_result_free(&r);
+    return NULL;
+}
+
+long long it_runs_at_once(ItTenant *t, const char *date, int n)
+{
+    enum { MAX_RUNS = 16 };
+    cr_assert(n >= 1 && n <= MAX_RUNS);
+    char body[64];
+    snprintf(body, sizeof body, "{\"date\": \"%s\"}", date);
+    pthread_t th[MAX_RUNS];
+    RunJob jobs[MAX_RUNS];
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, (unsigned)n);
+    for (int i = 0; i < n; i++) {
+        jobs[i] = (RunJob){.t = t, .body = body, .start = &start};
+        cr_assert_eq(pthread_create(&th[i], NULL, run_job, &jobs[i]), 0);
+    }
+    long long made = 0;
+    for (int i = 0; i < n; i++)
+        pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&start);
+    for (int i = 0; i < n; i++) {   /* asserted here, on the test's own thread */
+        cr_assert_eq(jobs[i].status, 201, "a run answered %ld", jobs[i].status);
+        made += jobs[i].invoices;
+    }
+    return made;
 }
 
 const char *it_str(json_t *o, const char *key)

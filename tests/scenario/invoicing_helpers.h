@@ -41,6 +41,10 @@ char *it_invoice(ItTenant *t, const char *customer, const char *qty, const char 
 /* Finalizes it, asserts 200, returns the invoice JSON. */
 json_t *it_finalize(ItTenant *t, const char *invoice);
 
+/* Sends n POST /api/v1/billing/runs {"date": date} at once (threads released together by a barrier),
+ * asserts that each answered 201, and returns the number of invoices they made together. */
+long long it_runs_at_once(ItTenant *t, const char *date, int n);
+
 /* String field of an object (NULL if absent or not a string). */
 const char *it_str(json_t *o, const char *key);
 /* Money or decimal text of a field as minor units (2 decimals). */

@@ -490,8 +490,33 @@ Test(crud, migrations_are_idempotent_a_second_run_applies_nothing)
     cr_expect_eq(migrations_recorded(&db), before);
 }
 
-/* Migration p0003: a database made before matching_results, alerts and matching_state declared
- * their unindexed columns loses those indexes (and keeps the ones queries use). */
+static int data_step_runs;
+
+static int count_data_step(Store *s, Error *err)
+{
+    (void)s;
+    (void)err;
+    data_step_runs++;
+    return 0;
+}
+
+/* Criterion runs each test in its own process: the registration stays in this one. */
+Test(crud, a_data_step_runs_once_after_the_schema_and_is_recorded)
+{
+    static const MigrateDataStep step = {.version = "d9999", .description = "counts its runs", .run = count_data_step};
+    migrate_add_data_step(&step);
+    int64_t before = migrations_recorded(&db);
+    int n = -1;
+    Error e;
+    cr_assert_eq(migrate_run(db.store, &n, &e), 0, "%s", e.message);
+    cr_expect_eq(n, 1, "the data step is the one change");
+    cr_expect_eq(data_step_runs, 1);
+    cr_expect_eq(migrations_recorded(&db), before + 1);
+    cr_assert_eq(migrate_run(db.store, &n, &e), 0, "%s", e.message);
+    cr_expect_eq(n, 0);
+    cr_expect_eq(data_step_runs, 1, "a recorded data step does not run again");
+}
+
 /* Runs sql on d (an older release's schema), then the migrations; returns how many applied. */
 static int migrate_after(UnitDb *d, const char *sql)
 {
@@ -505,6 +530,8 @@ static int migrate_after(UnitDb *d, const char *sql)
     return n;
 }
 
+/* Migration p0003: a database made before matching_results, alerts and matching_state declared
+ * their unindexed columns loses those indexes (and keeps the ones queries use). */
 Test(crud, indexes_a_table_no_longer_declares_are_dropped_by_their_migration)
 {
     int n = migrate_after(&db, "CREATE INDEX matching_results__created_at_idx ON matching_results (tenant_id, created_at);"
