@@ -6,7 +6,9 @@
 # written: the per-contract digests match) and a third with --full (every stored result and alert
 # read and compared): wall time, CPU time (user + sys) and peak memory (max RSS, /usr/bin/time -v);
 # then the time the sqlite3 CLI takes for a single join that finds only the amount mismatches on
-# the same file, and the ratios. The machine may be shared: CPU time is the steadier figure.
+# the same file, and the ratios; and, as the floor under the first run, the time the sqlite3 CLI
+# takes to write the same result rows into a twin of the results table (same indexes and foreign
+# keys). The machine may be shared: CPU time is the steadier figure.
 #
 # The data: monthly contracts of 1,200.00 starting 2026-01-01 .. 2026-01-28, ten bills each,
 # written month by month across all contracts (the order bills arrive in, so reading them by
@@ -99,6 +101,7 @@ run() {   # LABEL [ARGS]: one `remit reconcile` under /usr/bin/time
 echo
 run "first run (writes results)"
 first_ms=$ms
+first_cpu=$cpu
 run "second run (no change)"
 second_ms=$ms
 run "third run (--full: no digests)" --full
@@ -119,5 +122,26 @@ if [ "$join_ms" -gt 0 ]; then
     echo "ratio (wall): first run $(echo "$first_ms $join_ms" | awk '{printf "%.1f", $1 / $2}') x the join," \
          "second run $(echo "$second_ms $join_ms" | awk '{printf "%.1f", $1 / $2}') x," \
          "--full run $(echo "$full_ms $join_ms" | awk '{printf "%.1f", $1 / $2}') x"
+fi
+
+# The floor under the first run: SQLite alone writing the same rows. The sqlite3 CLI copies the
+# result rows the first run wrote into a twin of matching_results (its own CREATE TABLE and CREATE
+# INDEX statements with the name changed: same columns, indexes and foreign keys, checked), in one
+# transaction; the twin is dropped afterwards. No matching, no JSON, no alerts or digests: what is
+# left of the first run above this is Remit's.
+twin=$(sqlite3 "$db" "SELECT sql || ';' FROM sqlite_master WHERE tbl_name = 'matching_results' AND sql IS NOT NULL
+                      ORDER BY type DESC" | sed 's/matching_results/floor_results/g')
+out=$(printf 'PRAGMA foreign_keys = ON;\nPRAGMA cache_size = -262144;\n%s\n.timer on\nBEGIN;\n%s\nCOMMIT;\n.timer off\n%s\n' \
+    "$twin" "INSERT INTO floor_results SELECT * FROM matching_results ORDER BY rowid;" "DROP TABLE floor_results;" |
+    sqlite3 "$db")
+floor_rows=$(sqlite3 "$db" "SELECT COUNT(*) FROM matching_results")
+floor_ms=$(echo "$out" | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | awk '{s += $1} END {printf "%d", s * 1000}')
+floor_cpu=$(echo "$out" | sed -n 's/^Run Time: real [0-9.]* user \([0-9.]*\) sys \([0-9.]*\).*/\1 \2/p' |
+    awk '{s += $1 + $2} END {printf "%.2f", s}')
+printf '%-28s %8s ms wall   %s s CPU   (%s rows, the same indexes and foreign keys)\n' "sqlite3 writing the results" \
+    "$floor_ms" "$floor_cpu" "$floor_rows"
+if [ "$floor_ms" -gt 0 ]; then
+    echo "first run: $(echo "$first_ms $floor_ms" | awk '{printf "%.1f", $1 / $2}') x the wall time," \
+         "$(echo "$first_cpu $floor_cpu" | awk '{printf "%.1f", $1 / $2}') x the CPU time sqlite3 alone takes to write its rows"
 fi
 echo "the machine's load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"

@@ -162,12 +162,22 @@ static void emit(const Table *t, Dialect d, const char *cols, bool unique,
     fn(name, sql, arg);
 }
 
+static bool unindexed(const Table *t, const char *field)
+{
+    for (const char *const *u = t->res->unindexed; u && *u; u++)
+        if (strcmp(*u, field) == 0)
+            return true;
+    return false;
+}
+
 void ddl_indexes(const Table *t, Dialect d, void (*fn)(const char *name, const char *sql, void *arg), void *arg)
 {
     for (int c = 0; c < t->nfields; c++) {
         const Field *f = &t->fields[c];
         if (f->flags & (UNIQUE | UNIQUE_TENANT))
             emit(t, d, f->name, true, fn, arg);
+        else if (unindexed(t, f->name))
+            continue;
         else if (t->refs[c] || (f->flags & INDEX) ||
                  ((f->flags & (FILTER | SORT)) && c != t->col_id &&
                   (f->type == FT_DATE || f->type == FT_TIMESTAMP || f->type == FT_TEXT || f->type == FT_EMAIL ||

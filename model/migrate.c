@@ -48,6 +48,14 @@ static const Step steps[] = {
      "CREATE TABLE IF NOT EXISTS trial_emails (email text PRIMARY KEY, tenant_id uuid NOT NULL, used_at timestamptz NOT NULL)"},
 };
 
+/* p0003, the same in both dialects. */
+static const char drop_unindexed[] =
+    "DROP INDEX IF EXISTS matching_results__created_by_idx; DROP INDEX IF EXISTS matching_results__created_at_idx;"
+    " DROP INDEX IF EXISTS matching_results__resolved_by_idx; DROP INDEX IF EXISTS alerts__created_by_idx;"
+    " DROP INDEX IF EXISTS alerts__created_at_idx; DROP INDEX IF EXISTS alerts__read_by_idx;"
+    " DROP INDEX IF EXISTS alerts__resolved_by_idx; DROP INDEX IF EXISTS matching_state__created_by_idx;"
+    " DROP INDEX IF EXISTS matching_state__created_at_idx;";
+
 /* Numbered steps run AFTER the derived changes (they need the registry's tables). Append only. */
 static const Step post_steps[] = {
     {"p0001", "audit_logs is append-only: no UPDATE, DELETE or TRUNCATE for Remit's role, and a trigger",
@@ -67,6 +75,9 @@ static const Step post_steps[] = {
     {"p0002", "notifications are once per (type, subject, schedule_key): the unique key without schedule_key goes",
      "DROP INDEX IF EXISTS notifications__notification_type_subject_id_key",
      "DROP INDEX IF EXISTS notifications__notification_type_subject_id_key"},
+    {"p0003", "matching results, alerts and digests: no indexes on created_by, created_at, resolved_by, read_by"
+              " (written by matching a million at a time; nobody looks them up by these)",
+     drop_unindexed, drop_unindexed},
 };
 
 /* Data steps registered by domain/ (migrate_add_data_step); run after the schema is up to date. */

@@ -47,6 +47,9 @@ RESOURCE(matching_results) {
     .nfields = COUNT(result_fields),
     .no_create = true, .no_update = true, .no_delete = true,
     .read = ROLE_USER, .write = ROLE_USER,
+    /* a million rows a run may write: only the indexes queries use (key, contract, record, id);
+     * see domain/README.md, reconciliation, for the measured cost of each */
+    .unindexed = (const char *const[]){"created_by", "created_at", "resolved_by", NULL},
 };
 
 static const Field alert_fields[] = {
@@ -78,6 +81,7 @@ RESOURCE(alerts) {
     .no_create = true, .no_delete = true,
     .audited = true,
     .read = ROLE_USER, .write = ROLE_USER,
+    .unindexed = (const char *const[]){"created_by", "created_at", "read_by", "resolved_by", NULL},
 };
 
 static const Field settings_fields[] = {
@@ -122,4 +126,5 @@ RESOURCE(matching_state) {
     .nfields = COUNT(state_fields),
     .internal = true,
     .read = ROLE_ADMIN, .write = ROLE_ADMIN,
+    .unindexed = (const char *const[]){"created_by", "created_at", NULL},
 };

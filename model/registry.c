@@ -139,6 +139,9 @@ static int compile(Table *t, const Resource *res, Error *err)
         t->col_deleted_at = k++;
     }
     t->nfields = k;
+    for (const char *const *u = res->unindexed; u && *u; u++)
+        if (table_col(t, *u) < 0)
+            return err_set(err, ERR_INTERNAL, NULL, "table %s: unindexed column %s is not a column", res->name, *u);
     t->refs = calloc((size_t)k, sizeof *t->refs);
     t->currency_col = calloc((size_t)k, sizeof *t->currency_col);
     if (!t->refs || !t->currency_col)

@@ -93,6 +93,10 @@ typedef struct Resource {
                                   * /api/v1/invoices/{id}/line_items); default: its name */
     const char *const *indexes;  /* extra indexes: "customer_id,invoice_date" (tenant_id is added first) */
     const char *const *uniques;  /* extra composite unique keys, per tenant: "customer_id,code" */
+    const char *const *unindexed;  /* columns that get no automatic index although a reference, a filter or a
+                                    * system column would give them one (a derived table's created_by, created_at,
+                                    * and references nobody looks rows up by): each index is one more B-tree
+                                    * written per row. Their foreign keys stay; filtering on them scans. */
     const char *default_order;   /* e.g. "-invoice_date"; default "-id" (newest first) */
 } Resource;
 

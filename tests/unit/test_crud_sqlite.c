@@ -517,6 +517,42 @@ Test(crud, a_data_step_runs_once_after_the_schema_and_is_recorded)
     cr_expect_eq(data_step_runs, 1, "a recorded data step does not run again");
 }
 
+/* Runs sql on d (an older release's schema), then the migrations; returns how many applied. */
+static int migrate_after(UnitDb *d, const char *sql)
+{
+    Conn *c;
+    Error e;
+    cr_assert_eq(store_acquire(d->store, &c, &e), 0);
+    cr_assert_eq(store_exec_script(c, sql, &e), 0, "%s", e.message);
+    store_release(c);
+    int n = 0;
+    cr_assert_eq(migrate_run(d->store, &n, &e), 0, "%s %s", e.message, e.detail);
+    return n;
+}
+
+/* Migration p0003: a database made before matching_results, alerts and matching_state declared
+ * their unindexed columns loses those indexes (and keeps the ones queries use). */
+Test(crud, indexes_a_table_no_longer_declares_are_dropped_by_their_migration)
+{
+    int n = migrate_after(&db, "CREATE INDEX matching_results__created_at_idx ON matching_results (tenant_id, created_at);"
+                               "CREATE INDEX alerts__read_by_idx ON alerts (tenant_id, read_by);"
+                               "DELETE FROM schema_migrations WHERE version = 'p0003'");
+    cr_expect_eq(n, 1, "the numbered step ran again, nothing else");
+    Conn *c;
+    Error e;
+    cr_assert_eq(store_acquire(db.store, &c, &e), 0);
+    static const struct { const char *name; bool want; } ix[] = {
+        {"matching_results__created_at_idx", false}, {"alerts__read_by_idx", false},
+        {"matching_results__contract_id_idx", true}, {"matching_results__result_key_key", true},
+    };
+    for (size_t i = 0; i < N(ix); i++) {
+        bool have = !ix[i].want;
+        cr_assert_eq(store_index_exists(c, ix[i].name, &have, &e), 0);
+        cr_expect_eq(have, ix[i].want, "%s", ix[i].name);
+    }
+    store_release(c);
+}
+
 typedef struct Cols { char name[64][64]; int n; } Cols;
 
 static void on_col(const char *col, void *arg)
@@ -541,23 +577,16 @@ Test(crud, an_added_field_becomes_a_column_and_no_row_is_lost)
 {
     UnitDb old;
     udb_open(&old, false);
+    int n = migrate_after(&old, "CREATE TABLE unit_migrated (tenant_id TEXT NOT NULL, id TEXT NOT NULL, a TEXT,"
+                                " c TEXT, version INTEGER NOT NULL, created_by TEXT, created_at TEXT NOT NULL,"
+                                " updated_at TEXT NOT NULL, PRIMARY KEY (tenant_id, id));"
+                                "INSERT INTO unit_migrated VALUES ('t1', 'r1', 'one', 'x', 1, NULL,"
+                                " '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z');"
+                                "INSERT INTO unit_migrated VALUES ('t1', 'r2', 'two', NULL, 3, NULL,"
+                                " '2026-01-01T00:00:00.000000Z', '2026-01-02T00:00:00.000000Z');");
+    cr_expect_gt(n, 0);
     Conn *c;
     Error e;
-    cr_assert_eq(store_acquire(old.store, &c, &e), 0);
-    cr_assert_eq(store_exec_script(c,
-                                   "CREATE TABLE unit_migrated (tenant_id TEXT NOT NULL, id TEXT NOT NULL, a TEXT,"
-                                   " c TEXT, version INTEGER NOT NULL, created_by TEXT, created_at TEXT NOT NULL,"
-                                   " updated_at TEXT NOT NULL, PRIMARY KEY (tenant_id, id));"
-                                   "INSERT INTO unit_migrated VALUES ('t1', 'r1', 'one', 'x', 1, NULL,"
-                                   " '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z');"
-                                   "INSERT INTO unit_migrated VALUES ('t1', 'r2', 'two', NULL, 3, NULL,"
-                                   " '2026-01-01T00:00:00.000000Z', '2026-01-02T00:00:00.000000Z');",
-                                   &e),
-                 0, "%s", e.message);
-    store_release(c);
-    int n = 0;
-    cr_assert_eq(migrate_run(old.store, &n, &e), 0, "%s %s", e.message, e.detail);
-    cr_expect_gt(n, 0);
     cr_assert_eq(store_acquire(old.store, &c, &e), 0);
     Cols cols = {0};
     cr_assert_eq(store_table_columns(c, "unit_migrated", on_col, &cols, &e), 0);

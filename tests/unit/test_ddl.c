@@ -165,6 +165,29 @@ Test(ddl, indexes_lead_with_the_tenant_and_soft_deleted_rows_free_their_unique_v
     cr_expect_null(index_sql(&ix, "unit_things__secret_idx"), "a field that is neither filtered nor sorted");
 }
 
+/* A table matching writes a million rows of at a time keeps only the indexes its queries use
+ * (domain/README.md, reconciliation): its unindexed columns get no index, their foreign keys stay. */
+Test(ddl, unindexed_columns_get_no_index_but_keep_their_foreign_key)
+{
+    static Ix ix;
+    memset(&ix, 0, sizeof ix);
+    const Table *t = registry_find("matching_results");
+    cr_assert_not_null(t);
+    ddl_indexes(t, DIALECT_SQLITE, on_index, &ix);
+    static const char *const gone[] = {"matching_results__created_by_idx", "matching_results__created_at_idx",
+                                       "matching_results__resolved_by_idx"};
+    for (size_t i = 0; i < N(gone); i++)
+        cr_expect_null(index_sql(&ix, gone[i]), "%s is not needed by any query", gone[i]);
+    static const char *const kept[] = {"matching_results__result_key_key", "matching_results__contract_id_idx",
+                                       "matching_results__billing_record_id_idx"};
+    for (size_t i = 0; i < N(kept); i++)
+        cr_expect_not_null(index_sql(&ix, kept[i]), "%s serves the upsert or a filter", kept[i]);
+    for (int d = 0; d < 2; d++)
+        cr_expect_not_null(strstr(create("matching_results", d ? DIALECT_POSTGRES : DIALECT_SQLITE),
+                                  "FOREIGN KEY (tenant_id, resolved_by) REFERENCES users"),
+                           "the reference is still checked");
+}
+
 Test(ddl, row_level_security_is_a_plain_equality_on_the_tenant_setting)
 {
     Buf b;
