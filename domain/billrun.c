@@ -3,7 +3,7 @@
  * (billing_load.c), engine_rate (engine.h), then the write through the
  * invoicing module (invoice_issue: the draft's defaults, each line's tax,
  * totals, the number and the finalized state are its own).
- * Exports billrun_customer, billrun_run, billrun_all_tenants, billrun_init.
+ * Exports billrun_run, billrun_all_tenants, billrun_init.
  *
  * The invoice period of a run on date D is [D - 1 month, D) and the invoice
  * is dated D: every cycle whose (exclusive) end is on or before D is billed.
@@ -534,21 +534,6 @@ static int bill_from_chunk(Ctx *ctx, const BillingChunk *ch, const char *custome
     if (rc == 0)
         rc = ledger_bill(ctx, &bd, &res, err);   /* adjustments as lines, the credit it takes */
     return rc < 0 ? rc : write_result(ctx, &bd, &res, run_id, invoice_id, err);
-}
-
-int billrun_customer(Ctx *ctx, const char *customer_id, Date date, const char *run_id, const char **invoice_id,
-                     Error *err)
-{
-    if (invoice_id)
-        *invoice_id = NULL;
-    Period period = {date_add_months(date, -1), date};
-    int rc = lock_customers(ctx, customer_id, customer_id, err);
-    BillingChunk *ch = ARENA_NEW(ctx->arena, BillingChunk);
-    if (rc == 0 && !ch)
-        rc = engine_oom(err);
-    if (rc == 0)
-        rc = billing_chunk_load(ctx, customer_id, customer_id, period, ch, err);
-    return rc < 0 ? rc : bill_from_chunk(ctx, ch, customer_id, run_id, invoice_id, err);
 }
 
 /* ---- the run ---- */

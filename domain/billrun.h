@@ -21,13 +21,6 @@ typedef struct BillRunStats {
     int failed;             /* customers whose transaction failed (their error is logged) */
 } BillRunStats;
 
-/* Bills one customer for the run of `date` inside ctx's transaction: locks the customer,
- * reads, rates [date - 1 month, date), writes the invoice (if any line), bucket_usage, the
- * billed records and cycles and the charged-through dates. *invoice_id (may be NULL) gets the
- * new invoice's id, or NULL. ERR_CONFLICT when a concurrent run billed the same thing first. */
-int billrun_customer(Ctx *ctx, const char *customer_id, Date date, const char *run_id, const char **invoice_id,
-                     Error *err);
-
 /* The whole run for ctx's tenant (ctx->tenant_id, ctx->store). Inside ctx's transaction when it
  * has one (the API, the daily job); otherwise one transaction per chunk of BILLRUN_CHUNK customers
  * on its own connection, so a crash loses at most the chunk being billed, and a rerun continues.
