@@ -574,21 +574,22 @@ static int run_row(Ctx *ctx, Conn *c, bool inline_tx, const char *run_id, Date d
 }
 
 /* The next chunk of customers to bill: up to BILLRUN_CHUNK ids after `after` ("" at the start),
- * in the database's order, of the customers holding an assignment started before the date. */
+ * in the database's order, of the customers holding an assignment started before the date, and of
+ * those with an adjustment dated before it not billed yet (a customer without a plan is invoiced
+ * for it; manual entries are few, found by the (source_type, source_id) key). */
+#define CHUNK_CUSTOMERS(after)                                                                                    \
+    "SELECT customer_id FROM customer_billing_plans WHERE tenant_id = $1 AND deleted_at IS NULL"                  \
+    " AND start_date < $2" after                                                                                  \
+    " UNION SELECT customer_id FROM transactions WHERE tenant_id = $1 AND source_type = 'manual'"                  \
+    " AND transaction_type = 'adjustment' AND unapplied_amount > 0 AND transaction_date < $2" after               \
+    " ORDER BY 1 LIMIT $3"
 static int next_chunk(Ctx *ctx, Conn *c, Date date, const char *after, char **ids, size_t *n, Error *err)
 {
     *n = 0;
     Rows r;
     Value p[3] = {val_text(date_s(ctx, date)), val_int(BILLRUN_CHUNK), val_text(after)};
-    int rc = *after ? store_query(c, &r,
-                                  "SELECT DISTINCT customer_id FROM customer_billing_plans WHERE tenant_id = $1"
-                                  " AND deleted_at IS NULL AND start_date < $2 AND customer_id > $4"
-                                  " ORDER BY customer_id LIMIT $3",
-                                  p, 3, err)
-                    : store_query(c, &r,
-                                  "SELECT DISTINCT customer_id FROM customer_billing_plans WHERE tenant_id = $1"
-                                  " AND deleted_at IS NULL AND start_date < $2 ORDER BY customer_id LIMIT $3",
-                                  p, 2, err);
+    int rc = *after ? store_query(c, &r, CHUNK_CUSTOMERS(" AND customer_id > $4"), p, 3, err)
+                    : store_query(c, &r, CHUNK_CUSTOMERS(""), p, 2, err);
     if (rc < 0)
         return rc;
     while (rows_next(&r) && *n < BILLRUN_CHUNK) {

@@ -230,6 +230,44 @@ static int withdraw_credit(Ctx *ctx, const Row *inv, Error *err)
     return crud_update_row_as(ctx, registry_find("transactions"), &row, &old, "withdraw", err);
 }
 
+/* Cancelling an invoice releases the adjustments it billed: they wait for the next bill run again
+ * (the cancelled invoice no longer charges them, and an adjustment is billed once, by an invoice
+ * that stands). */
+static int release_adjustments(Ctx *ctx, const Row *inv, Error *err)
+{
+    const Table *t = registry_find("transactions");
+    Value p[1] = {val_text(row_text(inv, "id"))};
+    Rows r;
+    int rc = store_query(ctx->conn, &r,
+                         "SELECT id FROM transactions WHERE tenant_id = $1 AND applied_invoice_id = $2"
+                         " AND transaction_type = 'adjustment' ORDER BY id",
+                         p, 1, err);
+    if (rc < 0)
+        return rc;
+    const char **ids = NULL;
+    size_t n = 0, cap = 0;
+    while (rows_next(&r)) {
+        const char **id = engine_push(ctx->arena, (void **)&ids, &n, &cap, sizeof *ids);
+        if (!id)
+            break;
+        *id = text_at(ctx, &r, 0);
+    }
+    rc = rows_error(&r, err);
+    rows_close(&r);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        Row old, row;
+        rc = crud_get(ctx, t, ids[i], true, &old, err);
+        if (rc < 0)
+            break;
+        int64_t amount = row_int(&old, "amount");
+        row_copy(ctx, &row, &old);
+        row_set(&row, "applied_invoice_id", val_null());
+        row_set_int(&row, "unapplied_amount", amount < 0 ? -amount : amount);
+        rc = crud_update_row_as(ctx, t, &row, &old, "release", err);
+    }
+    return rc;
+}
+
 typedef struct RatedLine {
     const char *txn_id;        /* the ledger adjustment the line bills, or NULL */
     int64_t amount;
@@ -345,6 +383,8 @@ static int take_credits(Ctx *ctx, const Row *inv, Error *err)
 int ledger_document_event(Ctx *ctx, LedgerEvent ev, const Row *doc, Error *err)
 {
     int rc = ev == LEDGER_INVOICE_CANCELLED ? withdraw_credit(ctx, doc, err) : 0;
+    if (rc == 0 && ev == LEDGER_INVOICE_CANCELLED)
+        rc = release_adjustments(ctx, doc, err);
     if (rc == 0)
         rc = post(ctx, ev, doc, false, err);
     if (rc < 0 || ev != LEDGER_INVOICE_ISSUED)
@@ -438,14 +478,18 @@ int ledger_bill(Ctx *ctx, const BillingData *bd, EngineResult *res, Error *err)
     const Currency *cur = res->currency;
     EngineInput with;
     const EngineInput *in = &with;
-    Value p[2] = {val_text(bd->customer.id), val_text(cur->code)};
+    char day[11];
+    date_format(day, bd->invoice_date);
+    Value p[3] = {val_text(bd->customer.id), val_text(cur->code), val_text(day)};
     Rows r;
-    /* one read: the adjustments not billed (oldest first) and the account credit left */
+    /* one read: the adjustments not billed dated before the invoice (oldest first) and the account
+     * credit left */
     int rc = store_query(ctx->conn, &r,
                          "SELECT id, amount, description, service_id, transaction_type, unapplied_amount FROM transactions"
                          " WHERE tenant_id = $1 AND customer_id = $2 AND currency = $3 AND unapplied_amount > 0"
+                         " AND (transaction_type <> 'adjustment' OR transaction_date < $4)"
                          " ORDER BY transaction_date, id",
-                         p, 2, err);
+                         p, 3, err);
     if (rc < 0)
         return rc;
     typedef struct { const char *id, *text, *service; int64_t amount; } Pending;

@@ -696,3 +696,107 @@ POST /api/v1/invoices/{{gamma_inv2}}/cancel
 GET /api/v1/invoices/{{gamma_inv2}}
 --- 200 partial
 {"status": "paid", "total": "-177.00"}
+
+# ---------------------------------------------------------------------------------------------
+# A customer without a plan is invoiced for its adjustments; cancelling the invoice releases them
+# for the next run; an adjustment dated on or after the run's date waits for a later run
+
+=== customer Delta, who holds no plan
+POST /api/v1/customers
+
+{"name": "Delta", "code": "DELTA"}
+--- 201 partial
+{"id": "{{delta=uuid}}"}
+
+=== Delta is charged 75.00 for a site survey
+POST /api/v1/transactions
+
+{"customer_id": "{{delta}}", "transaction_type": "adjustment", "amount": "75", "description": "Site survey",
+ "service_id": "{{support_id}}", "transaction_date": "2031-08-20"}
+--- 201 partial
+{"id": "{{delta_survey=uuid}}", "unapplied_amount": "75.00"}
+
+=== and 40.00 for cabling dated September 1, the day of the next run
+POST /api/v1/transactions
+
+{"customer_id": "{{delta}}", "transaction_type": "adjustment", "amount": "40", "description": "Cabling",
+ "transaction_date": "2031-09-01"}
+--- 201 partial
+{"id": "{{delta_cabling=uuid}}", "unapplied_amount": "40.00"}
+
+=== the preview of September 1 bills the survey alone
+POST /api/v1/billing/preview
+
+{"customer_id": "{{delta}}", "period_start": "2031-08-01", "period_end": "2031-09-01"}
+--- 200 partial
+{"subtotal": "75.00", "tax_total": "13.50", "total": "88.50",
+ "lines": [{"description": "Site survey", "charge_kind": "account_adjustment", "amount": "75.00"}]}
+
+=== the run of September 1
+POST /api/v1/billing/runs
+
+{"date": "2031-09-01"}
+--- 201 partial
+{"customers_failed": 0}
+
+=== adjustments of a customer without a plan are invoiced by the run
+GET /api/v1/invoices?customer_id={{delta}}
+--- 200 partial
+{"data": [{"id": "{{delta_inv1=uuid}}", "invoice_date": "2031-09-01", "status": "pending", "total": "88.50",
+           "lines": [{"description": "Site survey", "transaction_id": "{{delta_survey}}", "amount": "75.00"}]}],
+ "next_cursor": null}
+
+=== the survey names its invoice; the cabling waits
+GET /api/v1/transactions?customer_id={{delta}}&transaction_type=adjustment&order=transaction_date
+--- 200 partial
+{"data": [{"id": "{{delta_survey}}", "applied_invoice_id": "{{delta_inv1}}", "unapplied_amount": "0.00", "version": 2},
+          {"id": "{{delta_cabling}}", "applied_invoice_id": null, "unapplied_amount": "40.00", "version": 1}]}
+
+=== cancelling an invoice releases the adjustments it billed
+POST /api/v1/invoices/{{delta_inv1}}/cancel
+
+{"reason": "the survey was billed to the wrong site"}
+--- 200 partial
+{"status": "cancelled"}
+
+=== the survey waits for the next run again
+GET /api/v1/transactions/{{delta_survey}}
+--- 200 partial
+{"applied_invoice_id": null, "unapplied_amount": "75.00", "version": 3}
+
+=== the release is audited
+GET /api/v1/audit_logs?entity_id={{delta_survey}}&order=created_at
+--- 200 partial
+{"data": [{"action": "create"}, {"action": "bill"}, {"action": "release"}]}
+
+=== Delta's ledger: the charge and its reversal, both adjustments unbilled
+GET /api/v1/customers/{{delta}}/balance
+--- 200 partial
+{"balances": [{"balance": "0.00", "charges": "0.00", "unbilled_adjustments": "115.00", "transactions": 4}]}
+
+=== the run of October 1 bills both on a new invoice
+POST /api/v1/billing/runs
+
+{"date": "2031-10-01"}
+--- 201 partial
+{"customers_failed": 0}
+
+=== Delta's October invoice
+GET /api/v1/invoices?customer_id={{delta}}&status=pending
+--- 200 partial
+{"data": [{"invoice_date": "2031-10-01", "subtotal": "115.00",
+           "lines": [{"description": "Site survey", "transaction_id": "{{delta_survey}}"},
+                     {"description": "Cabling", "transaction_id": "{{delta_cabling}}"}]}],
+ "next_cursor": null}
+
+=== a customer whose adjustments are all billed is not visited again
+POST /api/v1/billing/runs
+
+{"date": "2031-11-01"}
+--- 201 partial
+{"customers_failed": 0}
+
+=== still two invoices for Delta
+GET /api/v1/invoices?customer_id={{delta}}&order=invoice_date
+--- 200 partial
+{"data": [{"status": "cancelled"}, {"status": "pending"}], "next_cursor": null}
