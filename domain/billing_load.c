@@ -387,7 +387,8 @@ static int load_plan_services(Loader *L, BillingChunk *ch)
 }
 
 #define SERVICE_COLUMNS                                                                            \
-    "SELECT id, name, service_type, default_rate, unit_of_measure, category_id, tax_category, is_taxable FROM services"
+    "SELECT id, name, service_type, default_rate, unit_of_measure, category_id, tax_category, is_taxable, tax_rate"    \
+    " FROM services"
 
 static void service_read(Ctx *ctx, Rows *r, EngineService *s)
 {
@@ -401,6 +402,8 @@ static void service_read(Ctx *ctx, Rows *r, EngineService *s)
     s->category_id = txt(ctx, r, 5);
     s->tax_category = txt(ctx, r, 6);
     s->is_tax_exempt = rows_get(r, 7).i == 0;
+    s->has_tax_rate = rows_get(r, 8).kind != V_NULL;
+    s->tax_rate = s->has_tax_rate ? dec_at(r, 8, 4) : dec_from_int(0);
 }
 
 /* The services of the chunk's plans; those only unbilled records name are added by
@@ -887,6 +890,7 @@ int billing_chunk_load(Ctx *ctx, const char *first, const char *last, Period per
     s->rounding = out->cs.rounding;
     s->gst = out->cs.gst;
     s->seller_state_code = out->cs.state_code;
+    s->default_tax_rate = out->cs.default_rate;
     if (s->base && (rc = approvals_settings_load(ctx, s, err)) < 0)   /* the approval thresholds */
         return rc;
     char end[11];

@@ -307,6 +307,23 @@ static const char *or_dash(const char *s)
     return s && s[0] ? s : "-";
 }
 
+/* Where a line's tax rate came from, for the trace. */
+typedef struct RateFrom {
+    char s[64];
+} RateFrom;
+
+static RateFrom rate_from(const EngineCharge *l)
+{
+    RateFrom r;
+    if (l->tax_rate_from && strcmp(l->tax_rate_from, "service") == 0)
+        snprintf(r.s, sizeof r.s, "the service's own rate");
+    else if (l->tax_rate_from)
+        snprintf(r.s, sizeof r.s, "the tenant's default rate");
+    else
+        snprintf(r.s, sizeof r.s, "rate %s", or_dash(l->tax_rate_id));
+    return r;
+}
+
 static const char *rate_source_text(EngineRateSource s)
 {
     switch (s) {
@@ -447,16 +464,15 @@ int engine_explain(EngineCharge *line, const EngineResult *res, const EngineInpu
     case ENGINE_TAX_EXEMPT_CUSTOMER: put(&t, "; tax exempt (customer)"); break;
     case ENGINE_TAX_EXEMPT_SERVICE: put(&t, "; tax exempt (service)"); break;
     case ENGINE_TAX_SIMPLE:
-        put(&t, "; tax %s%% (rate %s) %s", dec_s(line->tax_rate).s, or_dash(line->tax_rate_id),
-            money_s(line->tax, cur).s);
+        put(&t, "; tax %s%% (%s) %s", dec_s(line->tax_rate).s, rate_from(line).s, money_s(line->tax, cur).s);
         break;
     case ENGINE_TAX_GST_INTRA:
-        put(&t, "; GST %s%% intra-state (rate %s): CGST %s + SGST %s", dec_s(line->tax_rate).s,
-            or_dash(line->tax_rate_id), money_s(line->cgst, cur).s, money_s(line->sgst, cur).s);
+        put(&t, "; GST %s%% intra-state (%s): CGST %s + SGST %s", dec_s(line->tax_rate).s, rate_from(line).s,
+            money_s(line->cgst, cur).s, money_s(line->sgst, cur).s);
         break;
     case ENGINE_TAX_GST_INTER:
-        put(&t, "; GST %s%% inter-state (rate %s): IGST %s", dec_s(line->tax_rate).s,
-            or_dash(line->tax_rate_id), money_s(line->igst, cur).s);
+        put(&t, "; GST %s%% inter-state (%s): IGST %s", dec_s(line->tax_rate).s, rate_from(line).s,
+            money_s(line->igst, cur).s);
         break;
     }
     put(&t, "; total %s %s", money_s(line->total, cur).s, cur->code);

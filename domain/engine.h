@@ -204,6 +204,8 @@ typedef struct EngineSettings {      /* tenant settings */
     int64_t discount_approval_amount;/* fixed discounts above this (base minor units); 0 = none */
     bool gst;                        /* the seller charges Indian GST (split by place of supply) */
     const char *seller_state_code;   /* two-digit GST state code of the seller */
+    Dec default_tax_rate;            /* gst_settings.default_rate: a line of no tax category and no
+                                      * rate of its service is taxed at it (0: untaxed) */
 } EngineSettings;
 
 typedef struct EngineCustomer {      /* customers (seed: companies) + currencies */
@@ -226,6 +228,8 @@ typedef struct EngineService {       /* service_catalog (Remit: services) */
     const char *category_id;         /* category_id */
     const char *tax_category;        /* Remit addition (issue 4): NULL = the region's general rate */
     bool is_tax_exempt;              /* Remit addition: service-level exemption */
+    bool has_tax_rate;               /* services.tax_rate is set: the service's own rate, used */
+    Dec tax_rate;                    /* when it has no tax category (percent) */
 } EngineService;
 
 typedef struct EnginePlan {          /* billing_plans */
@@ -466,7 +470,9 @@ typedef struct EngineCharge {        /* one invoice line and its calculation tra
     int ndiscounts;
     int64_t discount;                /* sum of discounts[].amount */
     int64_t net;                     /* amount - discount (never below zero on a charge) */
-    const char *tax_rate_id;
+    const char *tax_rate_id;         /* the tax_rates row; NULL with tax_rate_from set */
+    const char *tax_rate_from;       /* NULL: tax_rates; "service": the service's own rate;
+                                      * "default": the tenant's default rate */
     EngineTaxKind tax_kind;
     Dec tax_rate;                    /* percent */
     int64_t tax, cgst, sgst, igst;   /* tax = cgst + sgst or igst for GST */

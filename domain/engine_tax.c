@@ -85,15 +85,31 @@ int engine_tax_charges(EngineResult *res, const EngineInput *in, Arena *arena, E
         l->tax = l->cgst = l->sgst = l->igst = 0;
         l->tax_rate = dec_from_int(0);
         l->tax_rate_id = NULL;
+        l->tax_rate_from = NULL;
         if (cu->is_tax_exempt)
             l->tax_kind = ENGINE_TAX_EXEMPT_CUSTOMER;
         else if (svc && svc->is_tax_exempt)
             l->tax_kind = ENGINE_TAX_EXEMPT_SERVICE;
         else {
-            const EngineTaxRate *t = engine_tax_rate_find(in->tax_rates, in->ntax_rates,
-                                                          cu->tax_region,
-                                                          svc ? svc->tax_category : NULL, on);
-            if (!t) {
+            /* the rate: a tax_rates row of the service's category (the customer's region first);
+             * without a category, the service's own rate, else the tenant's default rate — the
+             * rule of invoice lines entered by hand (doc_line_prepare) */
+            const char *cat = svc ? svc->tax_category : NULL;
+            const EngineTaxRate *t = engine_tax_rate_find(in->tax_rates, in->ntax_rates, cu->tax_region, cat, on);
+            bool found = t != NULL;
+            if (t) {
+                l->tax_rate_id = t->id;
+                l->tax_rate = t->tax_percentage;
+            } else if (!cat && svc && svc->has_tax_rate) {
+                l->tax_rate = svc->tax_rate;
+                l->tax_rate_from = "service";
+                found = true;
+            } else if (!cat && dec_cmp(s->default_tax_rate, dec_from_int(0)) > 0) {
+                l->tax_rate = s->default_tax_rate;
+                l->tax_rate_from = "default";
+                found = true;
+            }
+            if (!found) {
                 l->tax_kind = ENGINE_TAX_NONE;
                 char day[11];
                 date_format(day, on);
@@ -101,21 +117,17 @@ int engine_tax_charges(EngineResult *res, const EngineInput *in, Arena *arena, E
                     (rc = engine_warn(res, arena, err, "no tax rate in force for region %s on %s",
                                       cu->tax_region ? cu->tax_region : "(none)", day)) < 0)
                     return rc;
+            } else if (s->gst) {
+                bool intra = engine_gst_intra_state(s->seller_state_code, cu->state_code);
+                l->tax_kind = intra ? ENGINE_TAX_GST_INTRA : ENGINE_TAX_GST_INTER;
+                if ((rc = engine_gst_split(&l->cgst, &l->sgst, &l->igst, l->net, l->tax_rate, intra, s->rounding,
+                                           err)) < 0)
+                    return rc;
+                l->tax = l->cgst + l->sgst + l->igst;
             } else {
-                l->tax_rate_id = t->id;
-                l->tax_rate = t->tax_percentage;
-                if (s->gst) {
-                    bool intra = engine_gst_intra_state(s->seller_state_code, cu->state_code);
-                    l->tax_kind = intra ? ENGINE_TAX_GST_INTRA : ENGINE_TAX_GST_INTER;
-                    if ((rc = engine_gst_split(&l->cgst, &l->sgst, &l->igst, l->net,
-                                               t->tax_percentage, intra, s->rounding, err)) < 0)
-                        return rc;
-                    l->tax = l->cgst + l->sgst + l->igst;
-                } else {
-                    l->tax_kind = ENGINE_TAX_SIMPLE;
-                    if ((rc = money_percent(&l->tax, l->net, t->tax_percentage, s->rounding, err)) < 0)
-                        return rc;
-                }
+                l->tax_kind = ENGINE_TAX_SIMPLE;
+                if ((rc = money_percent(&l->tax, l->net, l->tax_rate, s->rounding, err)) < 0)
+                    return rc;
             }
         }
         if ((rc = money_add(&l->total, l->net, l->tax, err)) < 0)

@@ -445,7 +445,7 @@ static int with_services(Ctx *ctx, const EngineInput *base, const char *const *i
         Value p[1] = {val_text(ids[i])};
         Rows r;
         int rc = store_query(ctx->conn, &r,
-                             "SELECT id, name, unit_of_measure, tax_category, is_taxable FROM services"
+                             "SELECT id, name, unit_of_measure, tax_category, is_taxable, tax_rate FROM services"
                              " WHERE tenant_id = $1 AND id = $2",
                              p, 1, err);
         if (rc < 0)
@@ -462,6 +462,8 @@ static int with_services(Ctx *ctx, const EngineInput *base, const char *const *i
             s->unit = text_at(ctx, &r, 2);
             s->tax_category = text_at(ctx, &r, 3);
             s->is_tax_exempt = rows_get(&r, 4).i == 0;
+            s->has_tax_rate = rows_get(&r, 5).kind != V_NULL;
+            s->tax_rate = s->has_tax_rate ? dec_from_scaled(rows_get(&r, 5).i, 4) : dec_from_int(0);
         }
         rc = rows_error(&r, err);
         rows_close(&r);

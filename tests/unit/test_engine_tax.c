@@ -226,3 +226,59 @@ Test(taxation, a_missing_rate_leaves_the_line_untaxed_with_a_warning)
     cr_expect_str_eq(f.res.warnings[0], "no tax rate in force for region ZZ on 2024-06-30");
     fx_fini(&f);
 }
+
+/* A line whose service names no tax category and that no general rate (a tax_rates row without a
+ * category) covers is taxed at the service's own rate, else at the tenant's default rate — the
+ * rule of invoice lines entered by hand (doc_line_prepare), so a bill run's invoice and a manual
+ * one tax the same service alike. A service with a category and no rate of it stays untaxed. */
+Test(taxation, a_line_of_no_tax_category_is_taxed_at_the_services_own_rate_else_the_tenants_default)
+{
+    Fx f;
+    taxed(&f, "ZZ");       /* no rate for the region: the rows above do not apply */
+    f.in.ntax_rates = 0;
+    f.services[0].has_tax_rate = true; /* Managed Support: its own 5% */
+    f.services[0].tax_rate = D("5");
+    f.settings.default_tax_rate = D("12.5");
+    fx_rate_ok(&f);
+    cr_expect_eq(f.res.lines[0].tax, M("15.00"));
+    cr_expect_str_eq(f.res.lines[0].tax_rate_from, "service");
+    cr_expect_eq(f.res.lines[0].tax_kind, ENGINE_TAX_SIMPLE);
+    cr_expect(strstr(f.res.lines[0].explain, "tax 5% (the service's own rate) 15.00") != NULL, "%s",
+              f.res.lines[0].explain);
+    cr_expect_eq(f.res.lines[1].tax, M("12.50")); /* Backup: the tenant's 12.5% */
+    cr_expect_str_eq(f.res.lines[1].tax_rate_from, "default");
+    cr_expect_null(f.res.lines[1].tax_rate_id);
+    cr_expect_eq(f.res.nwarnings, 0);
+    fx_fini(&f);
+
+    taxed(&f, "KA");       /* a general rate in force wins over both */
+    f.services[0].has_tax_rate = true;
+    f.services[0].tax_rate = D("5");
+    f.settings.default_tax_rate = D("12.5");
+    fx_rate_ok(&f);
+    cr_expect_str_eq(f.res.lines[0].tax_rate_id, "t-ka");
+    cr_expect_eq(f.res.lines[0].tax, M("54.00"));
+    fx_fini(&f);
+
+    taxed(&f, "ZZ");       /* a category without a rate: untaxed, not the defaults */
+    f.services[1].tax_category = "luxury";
+    f.settings.default_tax_rate = D("12.5");
+    fx_rate_ok(&f);
+    cr_expect_eq(f.res.lines[0].tax, M("37.50"));
+    cr_expect_eq(f.res.lines[1].tax, 0);
+    cr_expect_eq(f.res.lines[1].tax_kind, ENGINE_TAX_NONE);
+    cr_expect_eq(f.res.nwarnings, 1);
+    fx_fini(&f);
+
+    taxed(&f, "ZZ");       /* GST: the default rate is split like any rate */
+    f.in.ntax_rates = 0;
+    f.settings.gst = true;
+    f.settings.seller_state_code = "29";
+    f.customer.state_code = "29";
+    f.settings.default_tax_rate = D("18");
+    fx_rate_ok(&f);
+    cr_expect_eq(f.res.lines[0].cgst, M("27.00"));
+    cr_expect_eq(f.res.lines[0].sgst, M("27.00"));
+    cr_expect_eq(f.res.lines[0].tax_kind, ENGINE_TAX_GST_INTRA);
+    fx_fini(&f);
+}
