@@ -183,13 +183,19 @@ int doc_context(Ctx *ctx, const DocKind *k, const CompanySettings *cs, const Row
         return rc;
     const char *cust = row_text(doc, "customer_id");
     if (cust) {
-        Value p[1] = {val_text(cust)};
-        int64_t ex = 0;
-        rc = store_query_int(ctx->conn, &ex, "SELECT is_tax_exempt FROM customers WHERE tenant_id = $1 AND id = $2",
-                             p, 1, err);
-        if (rc < 0 && rc != -ERR_NOT_FOUND)
+        CustomerInfo ci;
+        Error e = {0};
+        rc = doc_customer(ctx, cust, &ci, &e);
+        if (rc == -ERR_REFERENCE)   /* the document's own check names it */
+            return 0;
+        if (rc < 0) {
+            if (err)
+                *err = e;
             return rc;
-        dc->customer_exempt = ex != 0;
+        }
+        dc->customer_exempt = ci.exempt;
+        if (!cs->gst)
+            dc->region = ci.place_of_supply ? ci.place_of_supply : ci.country;
     }
     return 0;
 }
@@ -204,6 +210,9 @@ int doc_context_of(const DocKind *k, const CompanySettings *cs, const CustomerIn
     if (!dc->cur)
         return err_set(err, ERR_INVALID, "currency", "currency must be an ISO 4217 code such as \"INR\" or \"USD\"");
     dc->place = row_text(doc, "place_of_supply");
+    dc->region = dc->place;
+    if (!cs->gst && ci)
+        dc->region = ci->place_of_supply ? ci->place_of_supply : ci->country;
     dc->mode = gst_supply_mode(cs->state_code, dc->place, cs->gst);
     dc->ut = dc->mode == SUPPLY_INTRA && gst_state_is_ut(dc->place ? dc->place : cs->state_code);
     dc->inclusive = row_int(doc, "is_tax_inclusive") != 0;
@@ -334,7 +343,7 @@ int doc_line_prepare(Ctx *ctx, const DocKind *k, const DocContext *dc, Row *line
         if (dc->customer_exempt || (has_svc && !svc.taxable)) {
             src = "exempt";
         } else if (cat) {
-            rc = category_rate(ctx, cat, dc->date, dc->place, &rate, &rid, err);
+            rc = category_rate(ctx, cat, dc->date, dc->region, &rate, &rid, err);
             if (rc < 0)
                 return rc;
             src = "tax_rate";

@@ -38,6 +38,9 @@ typedef struct DocContext {
     bool inclusive;
     Date date;
     const char *place;              /* place of supply (state code) or NULL */
+    const char *region;             /* tax_rates.region matched: with GST the place of supply; for
+                                     * a seller without GST the customer's place_of_supply, else its
+                                     * country (the bill run's rule, billing_load.c) */
     bool customer_exempt;           /* customers.is_tax_exempt */
 } DocContext;
 

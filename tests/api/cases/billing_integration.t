@@ -250,3 +250,11 @@ POST /api/v1/billing/runs
 {"date": "2030-08-01"}
 --- 201 partial
 {"invoices_created": 0, "customers_failed": 0}
+
+=== an invoice entered by hand for the client is taxed at the German rate too
+POST /api/v1/invoices
+
+{"customer_id": "{{hans}}", "invoice_date": "2030-08-05", "lines": [{"service_id": "{{desk}}", "rate": "100"}]}
+--- 201 partial
+{"currency": "USD", "subtotal": "100.00", "tax_total": "19.00", "total": "119.00",
+ "lines": [{"tax_rate": "19", "tax_rate_id": "{{german}}", "tax_rate_source": "tax_rate"}]}
