@@ -42,7 +42,7 @@
  * on PostgreSQL), and commits both with their audit rows. A bill run reads
  * committed rows only and bills an item only when it is not waiting, so it
  * sees an item either before the decision (held back) or after it (billed),
- * never half; billed_records makes a second billing impossible. A run never
+ * never half; the record's guarded billed_at makes a second billing impossible. A run never
  * writes a waiting item, so a decision and a run share no row lock but the
  * tenant's audit chain head, which orders them (on PostgreSQL a decision
  * queues behind a running API bill run of its tenant). A decision takes no

@@ -27,8 +27,9 @@
  * keep too (audit_lock). A write that locks a customer before the head (an
  * assignment's holdings check) can deadlock with it; PostgreSQL then fails
  * one side with 409, "retry". Unique keys make double billing impossible even
- * without the lock: billed_cycles (assignment, fee, cycle) and billed_records
- * (time entry or usage record). A run that loses a race gets ERR_CONFLICT for
+ * without the lock: billed_cycles (assignment, fee, cycle), and for a time entry
+ * or usage record its own billed_at (marked by an UPDATE guarded by billed_at IS
+ * NULL whose count is checked). A run that loses a race gets ERR_CONFLICT for
  * that customer, rolls it back and counts it as skipped; a crash (kill -9)
  * loses only the open chunk's transaction, which the rerun bills, so no
  * customer is billed twice or skipped.
@@ -338,51 +339,31 @@ static int make_invoice(Ctx *ctx, const BillingData *bd, const EngineResult *res
     return 0;
 }
 
-/* Marks records billed in batches: one INSERT of billed_records (their unique key (item_type,
- * item_id) makes billing a record twice impossible) and one UPDATE of the records (billed_at IS
- * NULL: a record billed by a concurrent run is not counted) per batch of up to MARK_BATCH ids.
- * A batch is split into powers of two, so each statement has one of a few shapes, prepared once. */
+/* Marks records billed in batches: one UPDATE of the records per batch of up to MARK_BATCH ids,
+ * guarded by billed_at IS NULL and its count checked, so a record is billed once — a record that
+ * a concurrent run billed first is not counted (on PostgreSQL the UPDATE waits for that run's row
+ * lock and re-reads the row) and this customer's savepoint rolls back with ERR_CONFLICT. A batch
+ * is split into powers of two, so each statement has one of a few shapes, prepared once. */
 enum { MARK_BATCH = 64 };
 
 static int mark_batch(Ctx *ctx, const char *type, const char *table, const char *const *ids, size_t n,
                       const char *inv, const char *now, Error *err)
 {
-    /* INSERT INTO billed_records ... VALUES ($1, $5, $2, $6, $3, 1, $4, $4), ($1, $7, $2, $8, ...) */
-    char sql[8192];
-    Value p[3 + 2 * MARK_BATCH];
-    p[0] = val_text(type);
-    p[1] = val_text(inv);
-    p[2] = val_text(now);
-    int len = snprintf(sql, sizeof sql,
-                       "INSERT INTO billed_records (tenant_id, id, item_type, item_id, invoice_id, version, created_at,"
-                       " updated_at) VALUES ");
-    char (*rid)[UUID_STR_LEN + 1] = arena_alloc(ctx->arena, n * sizeof *rid);
-    if (!rid)
-        return engine_oom(err);
-    for (size_t i = 0; i < n; i++) {
-        uuid_v7_str(rid[i]);
-        p[3 + 2 * i] = val_text(rid[i]);
-        p[4 + 2 * i] = val_text(ids[i]);
-        len += snprintf(sql + len, sizeof sql - (size_t)len, "%s($1, $%zu, $2, $%zu, $3, 1, $4, $4)", i ? ", " : "",
-                        5 + 2 * i, 6 + 2 * i);
-    }
-    int rc = exec(ctx, sql, p, (int)(3 + 2 * n), NULL, err);
-    if (rc < 0)
-        return rc;
     /* UPDATE <table> SET ... WHERE tenant_id = $1 AND billed_at IS NULL AND id IN ($4, $5, ...) */
+    char sql[4096];
     Value q[2 + MARK_BATCH];
     q[0] = val_text(inv);
     q[1] = val_text(now);
-    len = snprintf(sql, sizeof sql,
-                   "UPDATE %s SET invoice_id = $2, billed_at = $3, updated_at = $3, version = version + 1"
-                   " WHERE tenant_id = $1 AND billed_at IS NULL AND id IN (", table);
+    int len = snprintf(sql, sizeof sql,
+                       "UPDATE %s SET invoice_id = $2, billed_at = $3, updated_at = $3, version = version + 1"
+                       " WHERE tenant_id = $1 AND billed_at IS NULL AND id IN (", table);
     for (size_t i = 0; i < n; i++) {
         q[2 + i] = val_text(ids[i]);
         len += snprintf(sql + len, sizeof sql - (size_t)len, "%s$%zu", i ? ", " : "", 4 + i);
     }
     snprintf(sql + len, sizeof sql - (size_t)len, ")");
     int64_t changed = 0;
-    rc = exec(ctx, sql, q, (int)(2 + n), &changed, err);
+    int rc = exec(ctx, sql, q, (int)(2 + n), &changed, err);
     if (rc == 0 && changed != (int64_t)n)
         rc = err_set(err, ERR_CONFLICT, NULL, "a %s was billed by another run", type);
     return rc;

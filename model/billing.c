@@ -4,7 +4,8 @@
  * hours and their usage per period, discounts and their links, service
  * dependencies, bundles, service status history, approvals, the transactions
  * ledger, notification preferences and notifications, bill runs, and the
- * two idempotency tables of the bill run (billed_cycles, billed_records).
+ * bill run's idempotency key of fee cycles (billed_cycles; a record's own
+ * billed_at is its key, guarded by the run's UPDATE).
  * Declares the tables only; the rules live in domain/billing*.c and the
  * arithmetic in the pure engine (domain/engine.h, whose structs map one to
  * one onto these tables: docs/data-model.md "Billing engine").
@@ -508,21 +509,4 @@ RESOURCE(billed_cycles) {
     .nfields = COUNT(billed_cycle_fields),
     .internal = true,
     .uniques = (const char *const[]){"customer_billing_plan_id,charge_key,period_start", NULL},
-};
-
-static const char *const record_types[] = {"time_entry", "usage", NULL};
-
-static const Field billed_record_fields[] = {
-    F_ENUM("item_type", record_types, REQUIRED),
-    F_UUID("item_id", REQUIRED),
-    F_REF("invoice_id", "invoices", 0, .doc = "null: consumed without a charge (in a bucket, included in a fee)"),
-};
-
-RESOURCE(billed_records) {
-    .name = "billed_records",
-    .doc = "Each time entry and usage record consumed by an invoice, once",
-    .fields = billed_record_fields,
-    .nfields = COUNT(billed_record_fields),
-    .internal = true,
-    .uniques = (const char *const[]){"item_type,item_id", NULL},
 };

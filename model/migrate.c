@@ -78,6 +78,9 @@ static const Step post_steps[] = {
     {"p0003", "matching results, alerts and digests: no indexes on created_by, created_at, resolved_by, read_by"
               " (written by matching a million at a time; nobody looks them up by these)",
      drop_unindexed, drop_unindexed},
+    {"p0004", "billed_records goes: a record's own billed_at, set by an UPDATE guarded by billed_at IS NULL whose"
+              " count is checked, already makes billing it twice impossible (the table doubled a run's writes)",
+     "DROP TABLE IF EXISTS billed_records", "DROP TABLE IF EXISTS billed_records"},
 };
 
 /* Data steps registered by domain/ (migrate_add_data_step); run after the schema is up to date. */

@@ -22,7 +22,7 @@
 #include "tests/scenario/helpers.h"
 
 /* model/billing.c's audited tables (the others — bucket_usage, notifications, billing_runs,
- * billed_cycles, billed_records — are rows a bill run derives; the run's invoice is audited). */
+ * billed_cycles — are rows a bill run derives; the run's invoice is audited). */
 static const char *const audited[] = {
     "billing_plans",  "service_bundles", "bundle_services", "plan_services",        "customer_billing_plans",
     "time_entries",   "usage_records",   "bucket_plans",    "discounts",            "plan_discounts",
