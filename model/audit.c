@@ -118,33 +118,95 @@ int audit_lock(Ctx *ctx, Error *err)
     return rc;
 }
 
+/* Appends "key":value to the object text in b ("{" written by the caller); a value jansson would
+ * refuse (codec_value_put 1) is left out with its key, as json_object_set_new leaves it out. */
+static int put_member(Ctx *ctx, Buf *b, const Row *r, int c, bool *first)
+{
+    size_t mark = b->len;
+    if (!*first)
+        buf_putc(b, ',');
+    buf_json_str(b, r->t->fields[c].name, strlen(r->t->fields[c].name));
+    buf_putc(b, ':');
+    int rc = codec_value_put(ctx, b, r, c);
+    if (rc == 1) {
+        b->len = mark;
+        if (b->data)
+            b->data[mark] = '\0';
+        return 0;
+    }
+    *first = false;
+    return rc < 0 || b->failed ? -1 : 0;
+}
+
+/* The audit row's old_values, new_values and changed_fields are written as JSON text directly, in
+ * the canonical form json_dumps(JSON_COMPACT | JSON_SORT_KEYS) gives (keys sorted, no spaces),
+ * which audit_verify's parse-and-dump reproduces byte for byte — building them as jansson values
+ * and dumping them cost half of every audited write. */
 int audit_write(Ctx *ctx, const Table *t, const char *action, const Row *old, const Row *row, Error *err)
 {
     const Table *at = registry_find("audit_logs");
     if (!at || t == at)
         return 0;
-    json_t *oldv = old ? json_object() : NULL;
-    json_t *newv = row ? json_object() : NULL;
-    json_t *changed = json_array();
+    int *order = ARENA_ARRAY(ctx->arena, int, t->nfields + 1);
+    bool *differs = ARENA_ARRAY(ctx->arena, bool, t->nfields + 1);
+    if (!order || !differs)
+        return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    int n = 0;
     for (int c = 0; c < t->nfields; c++) {
-        if (skip(t, c))
-            continue;
-        bool differs = !old || !row || !same(old->v[c], row->v[c]);
-        if (!differs)
-            continue;
-        if (old && (row || old->v[c].kind != V_NULL))
-            json_object_set_new(oldv, t->fields[c].name, codec_value_json(ctx, old, c));
-        if (row && (old || row->v[c].kind != V_NULL))
-            json_object_set_new(newv, t->fields[c].name, codec_value_json(ctx, row, c));
-        if (old && row)
-            json_array_append_new(changed, json_string(t->fields[c].name));
+        differs[c] = !skip(t, c) && (!old || !row || !same(old->v[c], row->v[c]));
+        if (differs[c])
+            order[n++] = c;
     }
+    Buf parts[3];
+    for (int i = 0; i < 3; i++)
+        buf_init(&parts[i], 0);
+    int rc = 0;
+    if (old && row) {   /* changed_fields: in the table's column order */
+        buf_putc(&parts[2], '[');
+        for (int k = 0; k < n; k++) {
+            if (k)
+                buf_putc(&parts[2], ',');
+            buf_json_str(&parts[2], t->fields[order[k]].name, strlen(t->fields[order[k]].name));
+        }
+        buf_putc(&parts[2], ']');
+    }
+    /* the values: by name, the order JSON_SORT_KEYS gives (jansson compares keys bytewise);
+     * an insertion sort of a few dozen names */
+    {
+        int *o = order;
+        for (int i = 1; i < n; i++) {
+            int x = o[i], j = i - 1;
+            while (j >= 0 && strcmp(t->fields[o[j]].name, t->fields[x].name) > 0) {
+                o[j + 1] = o[j];
+                j--;
+            }
+            o[j + 1] = x;
+        }
+    }
+    bool first_old = true, first_new = true;
+    if (old)
+        buf_putc(&parts[0], '{');
+    if (row)
+        buf_putc(&parts[1], '{');
+    for (int k = 0; rc == 0 && k < n; k++) {
+        int c = order[k];
+        if (old && (row || old->v[c].kind != V_NULL))
+            rc = put_member(ctx, &parts[0], old, c, &first_old);
+        if (rc == 0 && row && (old || row->v[c].kind != V_NULL))
+            rc = put_member(ctx, &parts[1], row, c, &first_new);
+    }
+    if (old)
+        buf_putc(&parts[0], '}');
+    if (row)
+        buf_putc(&parts[1], '}');
     Row a;
-    int rc = row_init(&a, ctx, at);
+    if (rc == 0 && !parts[0].failed && !parts[1].failed && !parts[2].failed)
+        rc = row_init(&a, ctx, at);
+    else
+        rc = -1;
     if (rc < 0) {
-        json_decref(oldv);
-        json_decref(newv);
-        json_decref(changed);
+        for (int i = 0; i < 3; i++)
+            buf_free(&parts[i]);
         return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
     }
     const Row *any = row ? row : old;
@@ -157,20 +219,12 @@ int audit_write(Ctx *ctx, const Table *t, const char *action, const Row *old, co
     row_set_text(ctx, &a, "entity_type", t->name);
     row_set(&a, "entity_id", any->v[t->col_id]);
     row_set_text(ctx, &a, "action", action);
-    json_t *parts[3] = {oldv, newv, changed};
     const char *names[3] = {"old_values", "new_values", "changed_fields"};
     for (int i = 0; i < 3; i++) {
-        if (!parts[i] || (i == 2 && !(old && row)))
-            continue;
-        char *s = json_dumps(parts[i], JSON_COMPACT | JSON_SORT_KEYS);
-        if (s) {
-            row_set_text(ctx, &a, names[i], s);
-            free(s);
-        }
+        if (parts[i].len)
+            row_set_text(ctx, &a, names[i], buf_cstr(&parts[i]));
+        buf_free(&parts[i]);
     }
-    json_decref(oldv);
-    json_decref(newv);
-    json_decref(changed);
 
     /* Link into the chain: lock the head, take the next number, hash, advance the head. */
     AuditHead own, *h = ctx->audit_head;
@@ -281,8 +335,9 @@ static int hash_text(const char *txt, const char *prev, char out[65])
 
 /* audit_hash of a row audit_write has just made, without parsing its JSON columns back: their
  * text is jansson's own compact, sorted output, which parsing and dumping again reproduces byte
- * for byte, so it is spliced in as it is; every other value is encoded by jansson as in
- * audit_hash. */
+ * for byte, so it is spliced in as it is; every other value is written by codec_value_put, which
+ * writes what jansson's dump of codec_value_json would (audit_hash, the verifier, uses jansson:
+ * the audit tests verify every chain they write, so the two cannot drift apart unseen). */
 static int hash_fresh(Ctx *ctx, const Row *a, const char *tenant_id, const char *prev, char out[65])
 {
     Buf b;
@@ -296,15 +351,13 @@ static int hash_fresh(Ctx *ctx, const Row *a, const char *tenant_id, const char 
             buf_append(&b, a->v[c].s, a->v[c].len);
             continue;
         }
-        json_t *v = !canon_fields[i] ? json_string(tenant_id) : c < 0 ? json_null() : codec_value_json(ctx, a, c);
-        char *s = v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
-        json_decref(v);
-        if (!s) {
+        int rc = !canon_fields[i] ? (buf_json_str(&b, tenant_id, strlen(tenant_id)) ? 0 : -1)
+                 : c < 0            ? (buf_append(&b, "null", 4) ? 0 : -1)
+                                    : codec_value_put(ctx, &b, a, c);
+        if (rc != 0) {   /* 1: a value jansson refuses, as audit_hash would fail on it */
             buf_free(&b);
             return -1;
         }
-        buf_puts(&b, s);
-        free(s);
     }
     buf_putc(&b, ']');
     int rc = b.failed ? -1 : hash_text(buf_cstr(&b), prev, out);

@@ -25,6 +25,7 @@
 #include "core/decimal.h"
 #include "core/id.h"
 #include "core/money.h"
+#include "core/utf8.h"
 
 static size_t utf8_chars(const char *s, size_t len)
 {
@@ -414,44 +415,57 @@ static size_t int_text(char *out, int64_t v)
     return len;
 }
 
-static void write_value(Ctx *ctx, const Row *row, int col, Buf *b)
+/* canonical: JSON values with sorted keys (json_dumps' JSON_SORT_KEYS, the audit's form), and
+ * text checked to be UTF-8 (jansson makes no value of other text: 1, nothing written); otherwise
+ * JSON values keep their order (the API's output). */
+static int write_value(Ctx *ctx, const Row *row, int col, Buf *b, bool canonical)
 {
     const Field *f = &row->t->fields[col];
     Value v = row->v[col];
     char tmp[64];
     if (v.kind == V_NULL) {
         buf_append(b, "null", 4);
-        return;
+        return 0;
     }
     switch (f->type) {
     case FT_BOOL:
         buf_puts(b, v.i ? "true" : "false");
-        return;
+        return 0;
     case FT_INT:
         buf_append(b, tmp, int_text(tmp, v.kind == V_TEXT ? strtoll(v.s, NULL, 10) : v.i));
-        return;
+        return 0;
     case FT_DECIMAL:
         dec_format_trim(tmp, sizeof tmp, dec_from_scaled(v.i, f->size));
         buf_json_str(b, tmp, strlen(tmp));
-        return;
+        return 0;
     case FT_MONEY: {
         const Currency *cur = currency_find(codec_currency(ctx, row, col));
         if (!cur)
             cur = currency_find("INR");
         money_format(tmp, sizeof tmp, v.i, cur);
         buf_json_str(b, tmp, strlen(tmp));
-        return;
+        return 0;
     }
     case FT_JSON: {   /* re-encoded: PostgreSQL's jsonb text has spaces, the API's JSON is compact */
         json_t *j = json_loadb(v.s, v.len, JSON_DECODE_ANY, NULL);
-        if (!j || json_dump_callback(j, dump_cb, b, JSON_COMPACT | JSON_ENCODE_ANY) < 0)
+        size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | (canonical ? JSON_SORT_KEYS : 0);
+        if (!j || json_dump_callback(j, dump_cb, b, flags) < 0)
             buf_append(b, "null", 4);
         json_decref(j);
-        return;
+        return 0;
     }
     default:
+        if (canonical && (v.kind != V_TEXT || !utf8_valid(v.s, v.len)))
+            return 1;
         buf_json_str(b, v.s, v.len);
+        return 0;
     }
+}
+
+int codec_value_put(Ctx *ctx, Buf *b, const Row *row, int col)
+{
+    int rc = write_value(ctx, row, col, b, true);
+    return b->failed ? -1 : rc;
 }
 
 int codec_write_json(Ctx *ctx, const Row *row, Buf *out)
@@ -476,7 +490,7 @@ int codec_write_json(Ctx *ctx, const Row *row, Buf *out)
         buf_putc(out, '"');
         buf_puts(out, f->name);
         buf_append(out, "\":", 2);
-        write_value(ctx, row, c, out);
+        write_value(ctx, row, c, out, false);
     }
     buf_putc(out, '}');
     return out->failed ? err_set(NULL, ERR_UNAVAILABLE, NULL, "out of memory") : 0;

@@ -28,6 +28,11 @@ json_t *codec_to_json(Ctx *ctx, const Row *row);
 int codec_write_json(Ctx *ctx, const Row *row, Buf *out);
 /* One field's value as JSON. */
 json_t *codec_value_json(Ctx *ctx, const Row *row, int col);
+/* Appends codec_value_json(row, col) as JSON text, byte for byte what json_dumps(v, JSON_COMPACT |
+ * JSON_SORT_KEYS | JSON_ENCODE_ANY) writes, without building the value (the audit writes one per
+ * changed column). 0; 1 when jansson would make no value of it (text that is not UTF-8: nothing
+ * is appended); -1 when the Buf failed. */
+int codec_value_put(Ctx *ctx, Buf *b, const Row *row, int col);
 /* The currency code in force for a money column of a row. */
 const char *codec_currency(Ctx *ctx, const Row *row, int col);
 /* Copies the current database row (columns in t->select_list order) into row (arena copies). */
