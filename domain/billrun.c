@@ -292,7 +292,7 @@ static int line_row(Ctx *ctx, Row *line, const EngineCharge *l, int i, const Cur
     row_set_int(line, "amount_base", l->amount_base);
     row_set(line, "transaction_id", val_text(l->transaction_id));
     json_t *trace = line_trace(ctx, l, cur);
-    char *s = json_dumps(trace, JSON_COMPACT);
+    char *s = json_dumps(trace, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(trace);
     if (!s)
         return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
