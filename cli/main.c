@@ -267,8 +267,10 @@ int main(int argc, char **argv)
     auth_init(key, o.test_mode);
     sodium_memzero(key, sizeof key);
     int rc;
-    if (strcmp(argv[1], "serve") == 0)
+    if (strcmp(argv[1], "serve") == 0) {
+        auth_warm();
         rc = cmd_serve(&o);
+    }
     else if (strcmp(argv[1], "migrate") == 0)
         rc = cmd_migrate(&o);
     else if (strcmp(argv[1], "demo") == 0)

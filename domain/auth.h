@@ -20,6 +20,9 @@
 
 /* secret: 32 bytes; fast_hash: minimal argon2id cost (test mode only). */
 void auth_init(const unsigned char secret[32], bool fast_hash);
+/* Makes the dummy password hash unknown sign-ins are verified against now, not on first use
+ * (the server calls it at start). */
+void auth_warm(void);
 
 /* Each runs its own transaction(s) and returns the sign-in response object in *out:
  * {"access_token","refresh_token","token_type","expires_in","tenant","user"}. */
