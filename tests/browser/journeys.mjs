@@ -745,7 +745,18 @@ test('billing journey: a plan assigned to a customer, a bill-run preview with it
   await page.click('.run-list a >> nth=0');
   await page.waitForSelector('.doc-number');
   expect((await page.textContent('.doc')).includes('Managed workstation'), 'the invoice shows the plan\'s line');
-}, { needs: ['billing_plans', 'customer_billing_plans', 'services', 'billing/preview', 'billing/runs'] });
+  // the customer's account: the invoice is owed; an adjustment entered here waits for the next run
+  await page.goto(`${BASE}/r/customers/${cid}`);
+  await page.waitForSelector('[data-testid=account-balance]');
+  expect((await page.textContent('[data-testid=account-balance]')).includes('300.00'), 'the account owes the invoice');
+  await page.click('[data-testid=account-entry]');
+  await fillRequired(page, 'form.rform', { transaction_type: 'adjustment', amount: '25.00', description: 'On-site visit' });
+  await page.click('form.rform button[type=submit]');
+  await page.waitForURL(`**/r/customers/${cid}`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=account-adjustments]')?.textContent.includes('25.00'));
+  expect((await page.textContent('[data-testid=account-balance]')).includes('300.00'), 'an adjustment reaches the balance through the invoice that bills it');
+  await shoot(page, 'customer-account', { at: '[data-testid=account-entry]' });
+}, { needs: ['billing_plans', 'customer_billing_plans', 'services', 'billing/preview', 'billing/runs', 'transactions'] });
 
 test('approvals inbox lists what waits and decides it', async ({ page }) => {
   const owner = await signup(page);

@@ -3,7 +3,7 @@
 // receipts, credit notes, ... — found through the schema's references, so new tables join in).
 import { useEffect, useState } from 'preact/hooks';
 import { request, listAll, download } from '../api.js';
-import { has, res, endpoint, rowLabel, humanize } from '../schema.js';
+import { has, res, endpoint, hasAction, rowLabel, humanize } from '../schema.js';
 import { money, date, today, addDays, addMoney } from '../format.js';
 import { navigate } from '../router.js';
 import { HBars } from '../charts.jsx';
@@ -55,6 +55,31 @@ function Statement({ id, currency }) {
           </div>
         </>
       )}
+    </Card>
+  );
+}
+
+// The customer's account in the ledger (GET customers/{id}/balance): what they owe net of every
+// credit, the credit they can still use, and the adjustments the next bill run will invoice.
+function Account({ id, version }) {
+  const [data, setData] = useState(null);
+  useEffect(() => {
+    request('GET', `customers/${id}/balance`).then(setData).catch(() => setData(null));
+  }, [id, version]);
+  if (!data) return null;
+  const rows = data.balances || [];
+  const add = has('transactions') ? `/r/transactions/new?customer_id=${id}&return=${encodeURIComponent(location.pathname)}` : null;
+  return (
+    <Card title="Account" actions={add && <LinkButton icon="plus" href={add} data-testid="account-entry">Credit or adjustment</LinkButton>}>
+      {rows.length === 0 ? <p class="muted small">Nothing posted yet.</p> : rows.map((b) => (
+        <dl class="dl dl-compact account" key={b.currency} data-testid={`account-${b.currency}`}>
+          <div class="dl-row"><dt>Balance{rows.length > 1 ? ` (${b.currency})` : ''}</dt><dd class="num" data-testid="account-balance"><strong>{money(b.balance, b.currency)}</strong></dd></div>
+          <div class="dl-row"><dt>Credit available</dt><dd class="num" data-testid="account-credit">{money(b.unapplied_credits, b.currency)}</dd></div>
+          <div class="dl-row"><dt title="Billed as invoice lines by the next bill run">Adjustments waiting</dt><dd class="num" data-testid="account-adjustments">{money(b.unbilled_adjustments, b.currency)}</dd></div>
+          {b.last_transaction_date && <div class="dl-row"><dt>Last entry</dt><dd class="num">{date(b.last_transaction_date)}</dd></div>}
+        </dl>
+      ))}
+      {has('transactions') && <p class="small"><Link href={`/r/transactions?customer_id=${id}`}>The ledger</Link></p>}
     </Card>
   );
 }
@@ -122,6 +147,7 @@ export function Customer360({ id }) {
               {profile.map(([k, v]) => <div class="dl-row" key={k}><dt>{k}</dt><dd>{v}</dd></div>)}
             </dl>
           </Card>
+          {hasAction('customers', 'balance') && <Account id={id} version={row.version} />}
           {money_ && <Card title="Aging"><HBars data={money_.aging} currency={cur} label="This customer's receivables by age" /></Card>}
           <Card title="More about this customer"><ReadView r={r} row={row} exclude={shown} /></Card>
           <RecordInfo r={r} row={row} />
