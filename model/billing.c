@@ -161,7 +161,8 @@ RESOURCE(time_entries) {
     .audited = true,
     .read = ROLE_USER, .write = ROLE_USER,
     .default_order = "-start_time",
-    .indexes = (const char *const[]){"customer_id,invoice_id", NULL},
+    /* the entries a bill run has yet to bill, by customer: what the run reads, whatever the history */
+    .indexes = (const char *const[]){"customer_id,work_date WHERE billed_at IS NULL", NULL},
 };
 
 static const Field usage_fields[] = {
@@ -184,7 +185,8 @@ RESOURCE(usage_records) {
     .audited = true,
     .read = ROLE_USER, .write = ROLE_USER,
     .default_order = "-usage_date",
-    .indexes = (const char *const[]){"customer_id,invoice_id", NULL},
+    /* the records a bill run has yet to bill, by customer: what the run reads, whatever the history */
+    .indexes = (const char *const[]){"customer_id,usage_date WHERE billed_at IS NULL", NULL},
 };
 
 static const Field bucket_plan_fields[] = {

@@ -147,12 +147,19 @@ static void index_name(char *out, size_t cap, const char *table, const char *col
     }
 }
 
-static void emit(const Table *t, Dialect d, const char *cols, bool unique,
+/* cols: "a,b", or "a,b WHERE <condition>" for a partial index (named "..._pidx"): rows outside
+ * the condition have no entry, so it stays as small as the rows a query looks for and a row
+ * leaving the condition costs one delete (the bill run's unbilled records). */
+static void emit(const Table *t, Dialect d, const char *spec, bool unique,
                  void (*fn)(const char *, const char *, void *), void *arg)
 {
-    char name[160], sql[640];
-    index_name(name, sizeof name, t->name, cols, unique ? "key" : "idx");
-    const char *partial = (unique && t->res->soft_delete) ? " WHERE deleted_at IS NULL" : "";
+    char name[160], sql[1024], cols[256], where[256] = "";
+    const char *w = strstr(spec, " WHERE ");
+    snprintf(cols, sizeof cols, "%.*s", w ? (int)(w - spec) : (int)strlen(spec), spec);
+    if (w)
+        snprintf(where, sizeof where, "%s", w);
+    index_name(name, sizeof name, t->name, cols, unique ? "key" : w ? "pidx" : "idx");
+    const char *partial = (unique && t->res->soft_delete) ? " WHERE deleted_at IS NULL" : where;
     if (t->res->global)
         snprintf(sql, sizeof sql, "CREATE %sINDEX %s ON %s (%s)%s", unique ? "UNIQUE " : "", name, t->name, cols,
                  partial);

@@ -81,6 +81,13 @@ static const Step post_steps[] = {
     {"p0004", "billed_records goes: a record's own billed_at, set by an UPDATE guarded by billed_at IS NULL whose"
               " count is checked, already makes billing it twice impossible (the table doubled a run's writes)",
      "DROP TABLE IF EXISTS billed_records", "DROP TABLE IF EXISTS billed_records"},
+    {"p0005", "unbilled time entries and usage records are found by partial indexes (customer, date WHERE billed_at"
+              " IS NULL): the (customer, invoice) indexes they replace made the bill run read every billed record of"
+              " a customer's history, and cost two writes per record billed",
+     "DROP INDEX IF EXISTS time_entries__customer_id_invoice_id_idx;"
+     " DROP INDEX IF EXISTS usage_records__customer_id_invoice_id_idx;",
+     "DROP INDEX IF EXISTS time_entries__customer_id_invoice_id_idx;"
+     " DROP INDEX IF EXISTS usage_records__customer_id_invoice_id_idx;"},
 };
 
 /* Data steps registered by domain/ (migrate_add_data_step); run after the schema is up to date. */

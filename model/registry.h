@@ -91,7 +91,8 @@ typedef struct Resource {
     const char *parent_field;    /* ... through this reference field */
     const char *segment;         /* a sub-resource's URL segment under its parent ("line_items" in
                                   * /api/v1/invoices/{id}/line_items); default: its name */
-    const char *const *indexes;  /* extra indexes: "customer_id,invoice_date" (tenant_id is added first) */
+    const char *const *indexes;  /* extra indexes: "customer_id,invoice_date" (tenant_id is added first),
+                                  * or partial: "customer_id,usage_date WHERE billed_at IS NULL" */
     const char *const *uniques;  /* extra composite unique keys, per tenant: "customer_id,code" */
     const char *const *unindexed;  /* columns that get no automatic index although a reference, a filter or a
                                     * system column would give them one (a derived table's created_by, created_at,

@@ -165,6 +165,22 @@ Test(ddl, indexes_lead_with_the_tenant_and_soft_deleted_rows_free_their_unique_v
     cr_expect_null(index_sql(&ix, "unit_things__secret_idx"), "a field that is neither filtered nor sorted");
 }
 
+/* "cols WHERE condition" declares a partial index: the records a bill run has yet to bill are found
+ * by customer without reading the customer's billed history, the same SQL in both dialects. */
+Test(ddl, a_partial_index_holds_only_the_rows_its_condition_names)
+{
+    for (int d = 0; d < 2; d++) {
+        static Ix ix;
+        memset(&ix, 0, sizeof ix);
+        ddl_indexes(registry_find("usage_records"), d ? DIALECT_POSTGRES : DIALECT_SQLITE, on_index, &ix);
+        const char *sql = index_sql(&ix, "usage_records__customer_id_usage_date_pidx");
+        cr_assert_not_null(sql);
+        cr_expect_str_eq(sql, "CREATE INDEX usage_records__customer_id_usage_date_pidx ON usage_records"
+                              " (tenant_id, customer_id,usage_date) WHERE billed_at IS NULL");
+        cr_expect_null(index_sql(&ix, "usage_records__customer_id_invoice_id_idx"), "replaced by the partial index");
+    }
+}
+
 /* A table matching writes a million rows of at a time keeps only the indexes its queries use
  * (domain/README.md, reconciliation): its unindexed columns get no index, their foreign keys stay. */
 Test(ddl, unindexed_columns_get_no_index_but_keep_their_foreign_key)
