@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/utf8.h"
+
 static const struct {
     const char *mime, *ext;
 } names[SNIFF__COUNT] = {
@@ -87,40 +89,16 @@ static bool is_text(const unsigned char *p, size_t len)
     size_t i = 0;
     if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
         i = 3;
-    while (i < len) {
+    if (!utf8_valid((const char *)p + i, len - i))
+        return false;
+    /* well-formed: now no control characters, ASCII (but tab, CR, LF, and DEL) or C1 (U+0080..U+009F,
+     * encoded C2 80..C2 9F; 0xC2 is never a continuation byte) */
+    for (; i < len; i++) {
         unsigned c = p[i];
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F)
-                return false;
-            i++;
-            continue;
-        }
-        size_t n;
-        uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
+        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F)
             return false;
-        }
-        if (len - i - 1 < n)
+        if (c == 0xC2 && i + 1 < len && p[i + 1] < 0xA0)
             return false;
-        for (size_t k = 1; k <= n; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = cp << 6 | (p[i + k] & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        if (cp >= 0x80 && cp < 0xA0)   /* C1 controls */
-            return false;
-        i += n + 1;
     }
     return true;
 }

@@ -97,6 +97,8 @@ Test(sniff, text_is_strict_utf8_and_csv_has_a_steady_delimiter)
         {"surrogate \xed\xa0\x80", SNIFF_UNKNOWN},
         {"truncated \xe2\x82", SNIFF_UNKNOWN},
         {"bell \x07", SNIFF_UNKNOWN},
+        {"C1 control \xc2\x85 next line", SNIFF_UNKNOWN},
+        {"no-break\xc2\xa0space\n", SNIFF_TEXT},
     };
     for (size_t i = 0; i < N(rows); i++)
         cr_expect_eq(sniff_bytes((const unsigned char *)rows[i].s, strlen(rows[i].s)), rows[i].t, "row %zu", i);
