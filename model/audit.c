@@ -147,49 +147,36 @@ int audit_write(Ctx *ctx, const Table *t, const char *action, const Row *old, co
     const Table *at = registry_find("audit_logs");
     if (!at || t == at)
         return 0;
-    int *order = ARENA_ARRAY(ctx->arena, int, t->nfields + 1);
     bool *differs = ARENA_ARRAY(ctx->arena, bool, t->nfields + 1);
-    if (!order || !differs)
+    if (!differs)
         return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
-    int n = 0;
-    for (int c = 0; c < t->nfields; c++) {
+    for (int c = 0; c < t->nfields; c++)
         differs[c] = !skip(t, c) && (!old || !row || !same(old->v[c], row->v[c]));
-        if (differs[c])
-            order[n++] = c;
-    }
     Buf parts[3];
     for (int i = 0; i < 3; i++)
         buf_init(&parts[i], 0);
     int rc = 0;
     if (old && row) {   /* changed_fields: in the table's column order */
         buf_putc(&parts[2], '[');
-        for (int k = 0; k < n; k++) {
-            if (k)
+        for (int c = 0, k = 0; c < t->nfields; c++) {
+            if (!differs[c])
+                continue;
+            if (k++)
                 buf_putc(&parts[2], ',');
-            buf_json_str(&parts[2], t->fields[order[k]].name, strlen(t->fields[order[k]].name));
+            buf_json_str(&parts[2], t->fields[c].name, strlen(t->fields[c].name));
         }
         buf_putc(&parts[2], ']');
     }
-    /* the values: by name, the order JSON_SORT_KEYS gives (jansson compares keys bytewise);
-     * an insertion sort of a few dozen names */
-    {
-        int *o = order;
-        for (int i = 1; i < n; i++) {
-            int x = o[i], j = i - 1;
-            while (j >= 0 && strcmp(t->fields[o[j]].name, t->fields[x].name) > 0) {
-                o[j + 1] = o[j];
-                j--;
-            }
-            o[j + 1] = x;
-        }
-    }
+    /* the values: by name, the key order of JSON_SORT_KEYS */
     bool first_old = true, first_new = true;
     if (old)
         buf_putc(&parts[0], '{');
     if (row)
         buf_putc(&parts[1], '{');
-    for (int k = 0; rc == 0 && k < n; k++) {
-        int c = order[k];
+    for (int k = 0; rc == 0 && k < t->nfields; k++) {
+        int c = t->by_name[k];
+        if (!differs[c])
+            continue;
         if (old && (row || old->v[c].kind != V_NULL))
             rc = put_member(ctx, &parts[0], old, c, &first_old);
         if (rc == 0 && row && (old || row->v[c].kind != V_NULL))

@@ -144,8 +144,15 @@ static int compile(Table *t, const Resource *res, Error *err)
             return err_set(err, ERR_INTERNAL, NULL, "table %s: unindexed column %s is not a column", res->name, *u);
     t->refs = calloc((size_t)k, sizeof *t->refs);
     t->currency_col = calloc((size_t)k, sizeof *t->currency_col);
-    if (!t->refs || !t->currency_col)
+    t->by_name = calloc((size_t)k + 1, sizeof *t->by_name);
+    if (!t->refs || !t->currency_col || !t->by_name)
         return err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
+    for (int i = 0; i < k; i++) {   /* insertion sort: a few dozen names, once */
+        int j = i;
+        for (; j > 0 && strcmp(t->fields[t->by_name[j - 1]].name, t->fields[i].name) > 0; j--)
+            t->by_name[j] = t->by_name[j - 1];
+        t->by_name[j] = i;
+    }
     Buf b;
     buf_init(&b, 0);
     for (int i = 0; i < k; i++) {
@@ -281,6 +288,7 @@ void registry_free(void)
         free(tables[i].fields);
         free(tables[i].refs);
         free(tables[i].currency_col);
+        free(tables[i].by_name);
         free(tables[i].select_list);
         free(tables[i].sql_select);
     }

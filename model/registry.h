@@ -201,6 +201,8 @@ struct Table {
     int col_id, col_version, col_created_by, col_created_at, col_updated_at, col_deleted_at;
     const Table **refs;          /* per field: the referenced table, or NULL */
     int *currency_col;           /* per field: the column holding a money field's currency, or -1 */
+    int *by_name;                /* the columns in bytewise order of their names: the key order of
+                                  * JSON_SORT_KEYS, which the audit's canonical JSON follows */
     const Table *parent;
     int parent_col;
     const char *segment;         /* URL segment of a sub-resource (res->segment or name) */
