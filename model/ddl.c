@@ -177,13 +177,30 @@ static bool unindexed(const Table *t, const char *field)
     return false;
 }
 
+/* True when a declared composite index, or a unique key that is not partial, begins with the
+ * field: its B-tree already serves every lookup on (tenant_id, field), the foreign key's checks
+ * included, so a second index on the field alone would cost a write per row and serve nothing. */
+static bool led_by(const char *const *specs, const char *field)
+{
+    size_t n = strlen(field);
+    for (const char *const *s = specs; s && *s; s++)
+        if (strncmp(*s, field, n) == 0 && (*s)[n] == ',' && !strstr(*s, " WHERE "))
+            return true;
+    return false;
+}
+
+static bool covered(const Table *t, const char *field)
+{
+    return led_by(t->res->indexes, field) || (!t->res->soft_delete && led_by(t->res->uniques, field));
+}
+
 void ddl_indexes(const Table *t, Dialect d, void (*fn)(const char *name, const char *sql, void *arg), void *arg)
 {
     for (int c = 0; c < t->nfields; c++) {
         const Field *f = &t->fields[c];
         if (f->flags & (UNIQUE | UNIQUE_TENANT))
             emit(t, d, f->name, true, fn, arg);
-        else if (unindexed(t, f->name))
+        else if (unindexed(t, f->name) || covered(t, f->name))
             continue;
         else if (t->refs[c] || (f->flags & INDEX) ||
                  ((f->flags & (FILTER | SORT)) && c != t->col_id &&

@@ -56,6 +56,19 @@ static const char drop_unindexed[] =
     " DROP INDEX IF EXISTS alerts__resolved_by_idx; DROP INDEX IF EXISTS matching_state__created_by_idx;"
     " DROP INDEX IF EXISTS matching_state__created_at_idx;";
 
+/* p0006, the same in both dialects: the single-column indexes a declared composite index or key
+ * begins with (test_ddl.c, no_index_is_made_that_a_longer_index_begins_with, keeps it so). */
+static const char drop_led[] =
+    "DROP INDEX IF EXISTS job_runs__job_idx; DROP INDEX IF EXISTS audit_logs__entity_type_idx;"
+    " DROP INDEX IF EXISTS exchange_rates__currency_idx; DROP INDEX IF EXISTS tax_rates__category_idx;"
+    " DROP INDEX IF EXISTS invoices__customer_id_idx; DROP INDEX IF EXISTS transactions__customer_id_idx;"
+    " DROP INDEX IF EXISTS service_dependencies__service_id_idx;"
+    " DROP INDEX IF EXISTS customer_billing_plans__customer_id_idx; DROP INDEX IF EXISTS plan_services__plan_id_idx;"
+    " DROP INDEX IF EXISTS bundle_services__bundle_id_idx; DROP INDEX IF EXISTS contracts__customer_id_idx;"
+    " DROP INDEX IF EXISTS billed_cycles__customer_billing_plan_id_idx;"
+    " DROP INDEX IF EXISTS bucket_usage__customer_billing_plan_id_idx;"
+    " DROP INDEX IF EXISTS billing_records__contract_id_idx;";
+
 /* Numbered steps run AFTER the derived changes (they need the registry's tables). Append only. */
 static const Step post_steps[] = {
     {"p0001", "audit_logs is append-only: no UPDATE, DELETE or TRUNCATE for Remit's role, and a trigger",
@@ -88,6 +101,9 @@ static const Step post_steps[] = {
      " DROP INDEX IF EXISTS usage_records__customer_id_invoice_id_idx;",
      "DROP INDEX IF EXISTS time_entries__customer_id_invoice_id_idx;"
      " DROP INDEX IF EXISTS usage_records__customer_id_invoice_id_idx;"},
+    {"p0006", "no index a longer one begins with (model/ddl.c, covered): each cost a write per row and served"
+              " nothing the longer index does not",
+     drop_led, drop_led},
 };
 
 /* Data steps registered by domain/ (migrate_add_data_step); run after the schema is up to date. */

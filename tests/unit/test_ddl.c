@@ -204,6 +204,51 @@ Test(ddl, unindexed_columns_get_no_index_but_keep_their_foreign_key)
                            "the reference is still checked");
 }
 
+/* An index that a longer one begins with serves nothing the longer one does not, and costs a write
+ * per row: invoices by customer are found by (customer, invoice date), a plan's services by the
+ * (plan, service) key. Checked over every table: no index is a column prefix of another one that
+ * holds every row (a partial index holds only some). */
+static void index_columns(const char *sql, char *out, size_t cap)
+{
+    const char *open = strchr(sql, '(');
+    const char *close = open ? strchr(open, ')') : NULL;
+    snprintf(out, cap, "%.*s", open && close ? (int)(close - open - 1) : 0, open ? open + 1 : "");
+}
+
+Test(ddl, no_index_is_made_that_a_longer_index_begins_with)
+{
+    static Ix ix;
+    for (int i = 0; i < registry_count(); i++) {
+        memset(&ix, 0, sizeof ix);
+        ddl_indexes(registry_at(i), DIALECT_SQLITE, on_index, &ix);
+        for (int a = 0; a < ix.n; a++) {
+            if (strstr(ix.sql[a], "UNIQUE") || strstr(ix.sql[a], " WHERE "))
+                continue;
+            char ca[256], cb[256];
+            index_columns(ix.sql[a], ca, sizeof ca);
+            size_t n = strlen(ca);
+            for (int b = 0; b < ix.n; b++) {
+                index_columns(ix.sql[b], cb, sizeof cb);
+                if (b != a && !strstr(ix.sql[b], " WHERE ") && strncmp(cb, ca, n) == 0 && cb[n] == ',')
+                    cr_expect(false, "%s is served by %s", ix.name[a], ix.name[b]);
+            }
+        }
+    }
+    memset(&ix, 0, sizeof ix);
+    ddl_indexes(registry_find("invoices"), DIALECT_SQLITE, on_index, &ix);
+    cr_expect_null(index_sql(&ix, "invoices__customer_id_idx"), "(customer, invoice date) serves it");
+    cr_expect_not_null(index_sql(&ix, "invoices__customer_id_invoice_date_idx"));
+    memset(&ix, 0, sizeof ix);
+    ddl_indexes(registry_find("unit_things"), DIALECT_SQLITE, on_index, &ix);
+    cr_expect_null(index_sql(&ix, "unit_things__label_idx"), "the (label, day) key serves it");
+    cr_expect_null(index_sql(&ix, "unit_things__count_idx"), "the (count, rate) index serves it");
+    cr_expect_not_null(index_sql(&ix, "unit_things__day_idx"), "day is the key's second column");
+    memset(&ix, 0, sizeof ix);
+    ddl_indexes(registry_find("unit_orders"), DIALECT_SQLITE, on_index, &ix);
+    cr_expect_not_null(index_sql(&ix, "unit_orders__note_idx"),
+                       "a soft-deleting table's (note, number) key holds only live rows: note keeps its own index");
+}
+
 Test(ddl, row_level_security_is_a_plain_equality_on_the_tenant_setting)
 {
     Buf b;

@@ -68,6 +68,7 @@ RESOURCE(unit_orders) {
     .soft_delete = true,
     .audited = true,
     .read = ROLE_USER, .write = ROLE_USER,
+    .uniques = (const char *const[]){"note,number", NULL},   /* partial (soft delete): note keeps its index */
 };
 
 static const Field line_fields[] = {
