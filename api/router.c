@@ -136,6 +136,37 @@ static int64_t parse_int(const char *s, bool *ok)
     return v;
 }
 
+/* An endpoint that commits its own work in parts (Endpoint.own_tx: a bill run). The request's
+ * transaction — the session read, the Idempotency-Key claimed as running — commits first, so the
+ * handler's writes are never one long transaction other writers queue behind; a new transaction
+ * afterwards holds the replay (the caller stores it and commits). When the handler failed, what it
+ * committed stands (it is idempotent: running it again finishes it) and the key is freed, so the
+ * same request with the same key runs again rather than answering "still running" for ever. */
+static void run_in_parts(Request *r, const Endpoint *ep, const char *const *params, int np, const char *idem)
+{
+    Conn *c = r->ctx.conn;
+    Error e;
+    if (store_commit(c, &e) < 0) {
+        reply_error(r, &e);
+        return;
+    }
+    run_action(r, ep->method, ep->raw_body, NULL, params, np, NULL, NULL, ep);
+    if (store_in_tx(c))
+        store_rollback(c);
+    if (store_begin(c, &r->ctx, true, &e) < 0) {
+        if (r->status < 400)
+            reply_error(r, &e);
+        return;
+    }
+    if (r->status >= 400 && idem) {
+        Value p[1] = {val_text(idem)};
+        if (store_exec(c, "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND idempotency_key = $2", p, 1, NULL,
+                       &e) == 0)
+            store_commit(c, &e);
+        store_rollback(c);
+    }
+}
+
 static void authenticated(Request *r, const char **seg, int nseg)
 {
     Error e;
@@ -247,6 +278,8 @@ static void authenticated(Request *r, const char **seg, int nseg)
                                           : r->ctx.role >= (ep->role ? ep->role : ROLE_USER);
             if (!allowed)
                 reply_errorf(r, ERR_FORBIDDEN, NULL, "your role does not allow this");
+            else if (ep->own_tx)
+                run_in_parts(r, ep, params, np, owned ? idem : NULL);
             else
                 run_action(r, ep->method, ep->raw_body, NULL, params, np, NULL, NULL, ep);
         } else {

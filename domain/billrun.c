@@ -17,10 +17,15 @@
  * difference is an internal error and the customer's transaction rolls back.
  *
  * Concurrency notes: a run takes its customers in chunks of BILLRUN_CHUNK
- * (keyset on customer_id). `remit bill-run` bills each chunk in its own
- * transaction; the API and the daily job run inside their one transaction
- * (the request's, the job's claim), so such a run commits whole or not at
- * all. Each customer is a savepoint: one that fails rolls back alone. A chunk
+ * (keyset on customer_id) and bills each chunk in its own transaction — the
+ * API (an Endpoint with own_tx), the daily job (own_tx) and `remit bill-run`
+ * alike — so other writers, of this tenant and on SQLite of every tenant,
+ * wait for a chunk (~0.5 s), never for a whole run. The run's billing_runs
+ * row is inserted by the first chunk's transaction and finished by the last
+ * one's: a run that fails before anything commits leaves nothing; one that
+ * stops later keeps its committed chunks, marks its row failed, and answers
+ * the error with what stands (a rerun bills the rest, nothing twice). Each
+ * customer is a savepoint: one that fails rolls back alone. A chunk
  * first takes the audit chain's head, then locks its customers (FOR NO KEY
  * UPDATE on PostgreSQL; SQLite's single writer serialises), then reads them
  * (one query per table): head before rows, the order the ledger's writers
@@ -519,39 +524,55 @@ static int bill_from_chunk(Ctx *ctx, const BillingChunk *ch, const char *custome
 
 /* ---- the run ---- */
 
-static int run_row(Ctx *ctx, Conn *c, bool inline_tx, const char *run_id, Date date, const BillRunStats *st,
-                   const char *status, bool create, Error *err)
+/* The run's billing_runs row: made with the run's first transaction, finished with its last, so a
+ * run that fails before anything commits leaves no row. */
+static int run_insert(Ctx *ctx, Conn *c, const char *run_id, Date date, Error *err)
 {
     char now[40];
     ts_format(now, sizeof now, clock_now());
+    Value p[4] = {val_text(run_id), val_text(date_s(ctx, date)), val_text("running"), val_text(now)};
+    return store_exec(c,
+                      "INSERT INTO billing_runs (tenant_id, id, run_date, status, customers_billed, invoices_created,"
+                      " customers_failed, started_at, version, created_at, updated_at)"
+                      " VALUES ($1, $2, $3, $4, 0, 0, 0, $5, 1, $5, $5)",
+                      p, 4, NULL, err);
+}
+
+/* errors: NULL, or why the run stopped (a JSON list of {"error"}). */
+static int run_finish(Conn *c, const char *run_id, const BillRunStats *st, const char *status, const char *errors,
+                      Error *err)
+{
+    char now[40];
+    ts_format(now, sizeof now, clock_now());
+    Value p[7] = {val_text(status), val_int(st->customers), val_int(st->invoiced), val_int(st->failed),
+                  val_text(now), val_text(run_id), val_text(errors)};
+    return store_exec(c,
+                      "UPDATE billing_runs SET status = $2, customers_billed = $3, invoices_created = $4,"
+                      " customers_failed = $5, finished_at = $6, errors = COALESCE($8, errors), updated_at = $6,"
+                      " version = version + 1 WHERE tenant_id = $1 AND id = $7",
+                      p, 7, NULL, err);
+}
+
+/* A run that stopped after some chunks committed: their invoices stand (each customer whole), the
+ * row says the run failed and why, and the error says so; running it again bills the rest. */
+static int run_stopped(Ctx *ctx, Conn *c, const char *run_id, const BillRunStats *st, Error *err)
+{
+    json_t *why = json_pack("[{s:s}]", "error", err->message);
+    char *errors = why ? json_dumps(why, JSON_COMPACT) : NULL;
+    json_decref(why);
     Ctx tx = *ctx;
     tx.conn = c;
-    int rc = inline_tx ? 0 : store_begin(c, &tx, true, err);
-    if (rc < 0)
-        return rc;
-    if (create) {
-        Value p[4] = {val_text(run_id), val_text(date_s(ctx, date)), val_text(status), val_text(now)};
-        rc = store_exec(c,
-                        "INSERT INTO billing_runs (tenant_id, id, run_date, status, customers_billed, invoices_created,"
-                        " customers_failed, started_at, version, created_at, updated_at)"
-                        " VALUES ($1, $2, $3, $4, 0, 0, 0, $5, 1, $5, $5)",
-                        p, 4, NULL, err);
-    } else {
-        Value p[6] = {val_text(status), val_int(st->customers), val_int(st->invoiced), val_int(st->failed),
-                      val_text(now), val_text(run_id)};
-        rc = store_exec(c,
-                        "UPDATE billing_runs SET status = $2, customers_billed = $3, invoices_created = $4,"
-                        " customers_failed = $5, finished_at = $6, updated_at = $6, version = version + 1"
-                        " WHERE tenant_id = $1 AND id = $7",
-                        p, 6, NULL, err);
+    Error e;
+    if (store_begin(c, &tx, true, &e) == 0) {
+        if (run_finish(c, run_id, st, "failed", errors, &e) == 0)
+            store_commit(c, &e);
+        else
+            store_rollback(c);
     }
-    if (inline_tx)
-        return rc;
-    if (rc == 0)
-        rc = store_commit(c, err);
-    else
-        store_rollback(c);
-    return rc;
+    free(errors);
+    err_detail(err, "the run stopped after %d customer(s); their %d invoice(s) stand", st->customers, st->invoiced);
+    err_hint(err, "run it again: it bills the rest and nothing twice");
+    return -err->code;
 }
 
 /* The next chunk of customers to bill: up to BILLRUN_CHUNK ids after `after` ("" at the start),
@@ -585,21 +606,22 @@ static int next_chunk(Ctx *ctx, Conn *c, Date date, const char *after, char **id
 int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, Error *err)
 {
     memset(st, 0, sizeof *st);
-    /* Inside a transaction already (the API request, the daily job): the run is that transaction,
-     * each customer in a savepoint. Otherwise (the CLI): one transaction per chunk of customers,
-     * each customer in a savepoint inside it. */
-    bool inline_tx = ctx->conn && store_in_tx(ctx->conn);
-    Conn *c = inline_tx ? ctx->conn : NULL;
-    int rc = inline_tx ? 0 : store_acquire(ctx->store, &c, err);
+    /* One transaction per chunk of customers on ctx's connection (or one of its own), each customer
+     * in a savepoint inside it, so other writers wait for a chunk, never for the run. */
+    if (ctx->conn && store_in_tx(ctx->conn))
+        return err_set(err, ERR_INTERNAL, NULL, "a bill run commits its own transactions; it was called inside one");
+    bool own_conn = !ctx->conn;
+    Conn *c = ctx->conn;
+    int rc = own_conn ? store_acquire(ctx->store, &c, err) : 0;
     if (rc < 0)
         return rc;
     char run_id[UUID_STR_LEN + 1];
     uuid_v7_str(run_id);
     if (run_id_out)
         *run_id_out = arena_strdup(ctx->arena, run_id);
-    rc = run_row(ctx, c, inline_tx, run_id, date, st, "running", true, err);
     Period period = {date_add_months(date, -1), date};
     char after[UUID_STR_LEN + 8] = "";
+    bool first = true;
     for (bool more = rc == 0; more && rc == 0;) {
         /* the chunk: its ids, its rows and its transaction; memory is freed chunk by chunk */
         Arena ca;
@@ -611,8 +633,10 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
         char **ids = ARENA_ARRAY(&ca, char *, BILLRUN_CHUNK);
         size_t n = 0;
         rc = ids ? 0 : engine_oom(err);
-        if (rc == 0 && !inline_tx)
+        if (rc == 0)
             rc = store_begin(c, &cx, true, err);
+        if (rc == 0 && first)
+            rc = run_insert(&cx, c, run_id, date, err);
         if (rc == 0)
             rc = next_chunk(&cx, c, date, after, ids, &n, err);
         more = n == BILLRUN_CHUNK;
@@ -662,9 +686,13 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
             cst.customers++;
             if (r2 == 0 && inv)
                 cst.invoiced++;
-            else if (r2 == 0 || r2 == -ERR_CONFLICT)
+            else if (r2 == 0)
                 cst.skipped++;
-            else {
+            else if (r2 == -ERR_CONFLICT) {
+                cst.skipped++;
+                log_event(LOG_INFO, ctx->request_id, "bill run: customer skipped", "customer_id", ids[i], "why",
+                          e.message, NULL);
+            } else {
                 cst.failed++;
                 log_event(LOG_ERROR, ctx->request_id, "bill run: customer failed", "customer_id", ids[i], "error",
                           e.message, NULL);
@@ -673,23 +701,25 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
         }
         if (rc == 0 && cx.audit_head)
             rc = audit_head_store(&cx, &head, err);
-        if (rc == 0 && !inline_tx)
+        BillRunStats sum = {st->customers + cst.customers, st->invoiced + cst.invoiced,
+                            st->skipped + cst.skipped, st->failed + cst.failed};
+        if (rc == 0 && !more)   /* the last chunk finishes the run's row in its transaction */
+            rc = run_finish(c, run_id, &sum, sum.failed ? "failed" : "completed", NULL, err);
+        if (rc == 0)
             rc = store_commit(c, err);
-        else if (!inline_tx && store_in_tx(c))
+        else if (store_in_tx(c))
             store_rollback(c);
         if (rc == 0) {
-            st->customers += cst.customers;
-            st->invoiced += cst.invoiced;
-            st->skipped += cst.skipped;
-            st->failed += cst.failed;
+            *st = sum;
+            first = false;
         }
         if (n > 0)
             snprintf(after, sizeof after, "%s", ids[n - 1]);
         arena_free(&ca);
     }
-    if (rc == 0)
-        rc = run_row(ctx, c, inline_tx, run_id, date, st, st->failed ? "failed" : "completed", false, err);
-    if (!inline_tx)
+    if (rc < 0 && !first)
+        rc = run_stopped(ctx, c, run_id, st, err);
+    if (own_conn)
         store_release(c);
     return rc;
 }
@@ -771,15 +801,16 @@ static int runs_endpoint(Ctx *ctx, const ActionIn *in, ActionResult *out, Error 
     return 0;
 }
 
-/* The daily job: today's run for the tenant, inside the job's own transaction (claimed once per
- * tenant-local day by domain/jobs.c), so a failure leaves nothing and is retried. */
+/* The daily job: today's run for the tenant (claimed once per tenant-local day by domain/jobs.c),
+ * committed chunk by chunk; a run that fails is retried by the next minute's scheduler, and bills
+ * only what the failed one left. */
 static int daily_run(Ctx *ctx, Date today, Error *err)
 {
     BillRunStats st;
     return billrun_run(ctx, today, &st, NULL, err);
 }
 
-static const DailyJob bill_job = {.name = "bill_run", .run = daily_run};
+static const DailyJob bill_job = {.name = "bill_run", .run = daily_run, .own_tx = true};
 
 static const Endpoint preview_ep = {
     .method = "POST", .path = "billing/preview", .write = false, .role = ROLE_USER,
@@ -790,7 +821,9 @@ static const Endpoint preview_ep = {
 static const Endpoint runs_ep = {
     .method = "POST", .path = "billing/runs", .write = false, .role = ROLE_MANAGER,
     .run = runs_endpoint,
-    .doc = "Bills every customer whose cycles end on or before date, one transaction per customer; idempotent",
+    .doc = "Bills every customer whose cycles end on or before date, each customer whole, committed a chunk of"
+           " customers at a time; idempotent (a run that stopped is finished by running it again)",
+    .own_tx = true,
 };
 
 void billrun_init(void)

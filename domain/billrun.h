@@ -10,8 +10,8 @@
 #include "core/date.h"
 #include "store/store.h"
 
-/* Customers read, rated and written together: one query per table reads the chunk's rows, and the
- * CLI commits a chunk in one transaction (each customer in a savepoint of it). */
+/* Customers read, rated and written together: one query per table reads the chunk's rows, and a
+ * chunk commits in one transaction (each customer in a savepoint of it). */
 #define BILLRUN_CHUNK 200
 
 typedef struct BillRunStats {
@@ -21,10 +21,12 @@ typedef struct BillRunStats {
     int failed;             /* customers whose transaction failed (their error is logged) */
 } BillRunStats;
 
-/* The whole run for ctx's tenant (ctx->tenant_id, ctx->store). Inside ctx's transaction when it
- * has one (the API, the daily job); otherwise one transaction per chunk of BILLRUN_CHUNK customers
- * on its own connection, so a crash loses at most the chunk being billed, and a rerun continues.
- * Each customer in a savepoint: one that fails rolls back alone. Records a billing_runs row. */
+/* The whole run for ctx's tenant (ctx->tenant_id, ctx->store): one transaction per chunk of
+ * BILLRUN_CHUNK customers on ctx->conn, which must be outside a transaction (or on a connection of
+ * its own when ctx->conn is NULL), so a crash loses at most the chunk being billed, and a rerun
+ * continues. Each customer in a savepoint: one that fails rolls back alone. Records a billing_runs
+ * row, made by the first chunk's transaction and finished by the last one's; a run that stops
+ * after a chunk committed marks it failed and says so in err's detail. */
 int billrun_run(Ctx *ctx, Date date, BillRunStats *stats, const char **run_id, Error *err);
 
 /* Every tenant (the CLI: remit bill-run --date D). */

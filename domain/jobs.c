@@ -4,7 +4,12 @@
  * Concurrency notes: the claim is INSERT ... ON CONFLICT DO NOTHING on
  * job_runs (tenant_id, job, run_date) inside the job's transaction; a second
  * process blocks on that key until the first commits, then finds the claim and
- * skips (PostgreSQL), or is serialised by the writer lock (SQLite).
+ * skips (PostgreSQL), or is serialised by the writer lock (SQLite). A job that
+ * commits in parts (own_tx: the bill run) commits the claim first, then runs;
+ * if it fails, the claim is deleted and the next pass retries. A process
+ * killed in the middle leaves a claim without finished_at: that day's job is
+ * not retried, and the next day's (the bill run bills everything due by its
+ * date) finishes the work.
  */
 #include "domain/jobs.h"
 
@@ -92,7 +97,29 @@ static int run_one(Store *s, const char *tenant, const char *zone, const DailyJo
                         " VALUES ($1, $2, $3, $4, 1, $5, $5) ON CONFLICT (tenant_id, job, run_date) DO NOTHING",
                         p, 4, &claimed, err);
     }
-    if (rc == 0 && claimed == 1) {
+    if (rc == 0 && claimed == 1 && job->own_tx) {
+        rc = store_commit(c, err);   /* the claim: another process skips the job from now on */
+        if (rc == 0)
+            rc = job->run(&ctx, today, err);
+        if (store_in_tx(c))
+            store_rollback(c);
+        /* done: finished_at; failed: the claim goes, and the next pass runs the job again */
+        Error e2;
+        int r2 = store_begin(c, &ctx, true, &e2);
+        Value fin[2] = {val_text(ts), val_text(id)}, gone[1] = {val_text(id)};
+        if (r2 == 0)
+            r2 = rc == 0 ? store_exec(c, "UPDATE job_runs SET finished_at = $2 WHERE tenant_id = $1 AND id = $3",
+                                      fin, 2, NULL, &e2)
+                         : store_exec(c, "DELETE FROM job_runs WHERE tenant_id = $1 AND id = $2", gone, 1, NULL, &e2);
+        if (r2 == 0)
+            r2 = store_commit(c, &e2);
+        if (store_in_tx(c))
+            store_rollback(c);
+        if (r2 < 0 && rc == 0) {
+            rc = r2;
+            *err = e2;
+        }
+    } else if (rc == 0 && claimed == 1) {
         rc = job->run(&ctx, today, err);
         if (rc == 0) {
             Value p[2] = {val_text(ts), val_text(id)};

@@ -18,6 +18,9 @@ typedef struct DailyJob {
     const char *name;
     /* Runs in the tenant's write transaction (ctx->conn), for the tenant-local date `today`. */
     int (*run)(Ctx *ctx, Date today, Error *err);
+    /* Long work committed in parts (the bill run): the claim commits first and run gets ctx->conn
+     * outside a transaction; when it fails, the claim is withdrawn so the next pass retries it. */
+    bool own_tx;
 } DailyJob;
 
 void jobs_add_daily(const DailyJob *job);

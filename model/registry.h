@@ -184,6 +184,9 @@ typedef struct Endpoint {
     bool raw_body;
     bool public;                 /* no token: the handler runs without a transaction (ctx->conn NULL)
                                   * and opens its own through ctx->store; rate-limited per client IP */
+    bool own_tx;                 /* long work committed in parts (a bill run): the request's transaction
+                                  * (session, Idempotency-Key) commits before the handler runs, which
+                                  * gets ctx->conn outside a transaction and begins and commits its own */
 } Endpoint;
 
 void registry_add_endpoint(const Endpoint *e);

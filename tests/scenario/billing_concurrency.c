@@ -23,19 +23,25 @@
 #include "tests/scenario/invoicing_helpers.h"
 
 /* A call from any thread: the status (0: no answer) and, when wanted, the JSON body. */
-static long call(ItTenant *t, const char *method, const char *path, const char *body, const char *extra,
-                 json_t **out)
+static long call2(ItTenant *t, const char *method, const char *path, const char *body, const char *extra,
+                  const char *extra2, json_t **out)
 {
     char auth[1100], ip[64];
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", t->token);
     snprintf(ip, sizeof ip, "X-Remit-Test-Ip: %s", t->ip);
-    const char *hdrs[4] = {ip, auth, extra, NULL};
+    const char *hdrs[5] = {ip, auth, extra, extra ? extra2 : NULL, NULL};
     HttpResult r;
     long status = http_call(&r, t->base, method, path, hdrs, body) == 0 ? r.status : 0;
     if (out)
         *out = r.json ? json_incref(r.json) : NULL;
     http_result_free(&r);
     return status;
+}
+
+static long call(ItTenant *t, const char *method, const char *path, const char *body, const char *extra,
+                 json_t **out)
+{
+    return call2(t, method, path, body, extra, NULL, out);
 }
 
 /* A write that may lose a race (412: the row changed under it, 409, 503: busy): tried again. */
@@ -527,6 +533,41 @@ Test(billing, transactions_are_atomic_and_data_remains_consistent_under_high_loa
     cr_assert_eq(line_sum(&s, "usage"), ((long long)N * 10 + (long long)wunits) * 200);
     cr_assert_eq(line_sum(&s, "time"), ((long long)N + (long long)whours) * 12000);
     cr_assert_eq(line_sum(&s, "fixed"), 3LL * N * 30000, "May, June and July, once each");
+    check_invariants(&s);
+    shop_free(&s);
+}
+
+/* A bill run commits chunk by chunk (Endpoint.own_tx), so the request's Idempotency-Key is claimed
+ * before the run and would say "still running" for ever after a run that failed. A failed run frees
+ * its key: the same request with the same key runs (and bills) then, and is replayed after that. */
+Test(billing, a_run_that_failed_frees_its_idempotency_key, .timeout = 300)
+{
+    enum { N = 2, YEAR = 2045 };
+    Shop s;
+    shop_new(&s, "billidem", N, YEAR);
+    int failed = 0;
+    for (int nth = 1; nth <= 400; nth++) {
+        char fault[64], key[80];
+        snprintf(fault, sizeof fault, "X-Remit-Fault-Store: %d", nth);
+        snprintf(key, sizeof key, "Idempotency-Key: run-%d", nth);
+        json_t *out = NULL;
+        long st = call2(&s.t, "POST", "/api/v1/billing/runs", "{\"date\": \"2045-06-01\"}", fault, key, &out);
+        json_decref(out);
+        if (st != 503)
+            break;
+        failed++;
+        /* the same key, no fault: the run runs, it is not "still running" */
+        json_t *again = NULL;
+        st = call(&s.t, "POST", "/api/v1/billing/runs", "{\"date\": \"2045-06-01\"}", key, &again);
+        cr_assert_eq(st, 201, "after a run failed at statement %d, its key answered %ld", nth, st);
+        json_t *replay = NULL;
+        cr_assert_eq(call(&s.t, "POST", "/api/v1/billing/runs", "{\"date\": \"2045-06-01\"}", key, &replay), 201);
+        cr_assert(json_equal(again, replay), "the key's second use replays the first answer");
+        json_decref(again);
+        json_decref(replay);
+    }
+    cr_assert(failed > 3, "runs failed at their early statements answer 503 (%d did)", failed);
+    cr_assert_eq(sql_num("SELECT COUNT(*) FROM invoices WHERE tenant_id = '%s'", s.tenant), N, "May, billed once each");
     check_invariants(&s);
     shop_free(&s);
 }
