@@ -555,11 +555,10 @@ static int run_finish(Conn *c, const char *run_id, const BillRunStats *st, const
 
 /* A run that stopped after some chunks committed: their invoices stand (each customer whole), the
  * row says the run failed and why, and the error says so; running it again bills the rest. */
-static int run_stopped(Ctx *ctx, Conn *c, const char *run_id, const BillRunStats *st, Error *err)
+static int run_stopped(Ctx *ctx, Conn *c, const char *run_id, const BillRunStats *st, json_t *errs, Error *err)
 {
-    json_t *why = json_pack("[{s:s}]", "error", err->message);
-    char *errors = why ? json_dumps(why, JSON_COMPACT) : NULL;
-    json_decref(why);
+    json_array_append_new(errs, json_pack("{s:s, s:s}", "code", err_name(err->code), "message", err->message));
+    char *errors = json_dumps(errs, JSON_COMPACT);
     Ctx tx = *ctx;
     tx.conn = c;
     Error e;
@@ -573,6 +572,20 @@ static int run_stopped(Ctx *ctx, Conn *c, const char *run_id, const BillRunStats
     err_detail(err, "the run stopped after %d customer(s); their %d invoice(s) stand", st->customers, st->invoiced);
     err_hint(err, "run it again: it bills the rest and nothing twice");
     return -err->code;
+}
+
+/* A failed customer's entry in the run's errors (at most BILLRUN_ERRORS of them are kept; the run's
+ * customers_failed counts them all): who, and the error a clerk would get billing it alone. */
+#define BILLRUN_ERRORS 100
+static void note_failure(json_t *errs, const char *customer_id, const Error *e)
+{
+    if (json_array_size(errs) >= BILLRUN_ERRORS)
+        return;
+    json_t *o = json_pack("{s:s, s:s, s:s}", "customer_id", customer_id, "code", err_name(e->code), "message",
+                          e->message);
+    if (o && e->field[0])
+        json_object_set_new(o, "field", json_string(e->field));
+    json_array_append_new(errs, o);
 }
 
 /* The next chunk of customers to bill: up to BILLRUN_CHUNK ids after `after` ("" at the start),
@@ -622,6 +635,7 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
     Period period = {date_add_months(date, -1), date};
     char after[UUID_STR_LEN + 8] = "";
     bool first = true;
+    json_t *errs = json_array();   /* the failed customers of the committed chunks */
     for (bool more = rc == 0; more && rc == 0;) {
         /* the chunk: its ids, its rows and its transaction; memory is freed chunk by chunk */
         Arena ca;
@@ -657,6 +671,7 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
         if (rc == 0 && n > 0)
             rc = billing_chunk_load(&cx, ids[0], ids[n - 1], period, ch, err);
         BillRunStats cst = {0};
+        json_t *cerrs = json_array();   /* this chunk's, kept if it commits */
         for (size_t i = 0; rc == 0 && i < n; i++) {
             Arena a;
             arena_init(&a, 0);
@@ -694,6 +709,7 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
                           e.message, NULL);
             } else {
                 cst.failed++;
+                note_failure(cerrs, ids[i], &e);
                 log_event(LOG_ERROR, ctx->request_id, "bill run: customer failed", "customer_id", ids[i], "error",
                           e.message, NULL);
             }
@@ -703,8 +719,13 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
             rc = audit_head_store(&cx, &head, err);
         BillRunStats sum = {st->customers + cst.customers, st->invoiced + cst.invoiced,
                             st->skipped + cst.skipped, st->failed + cst.failed};
+        json_t *all = json_copy(errs);
+        for (size_t k = 0; k < json_array_size(cerrs) && json_array_size(all) < BILLRUN_ERRORS; k++)
+            json_array_append(all, json_array_get(cerrs, k));
+        char *errors = json_array_size(all) ? json_dumps(all, JSON_COMPACT) : NULL;
         if (rc == 0 && !more)   /* the last chunk finishes the run's row in its transaction */
-            rc = run_finish(c, run_id, &sum, sum.failed ? "failed" : "completed", NULL, err);
+            rc = run_finish(c, run_id, &sum, sum.failed ? "failed" : "completed", errors, err);
+        free(errors);
         if (rc == 0)
             rc = store_commit(c, err);
         else if (store_in_tx(c))
@@ -712,13 +733,18 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
         if (rc == 0) {
             *st = sum;
             first = false;
-        }
+            json_decref(errs);
+            errs = all;
+        } else
+            json_decref(all);
+        json_decref(cerrs);
         if (n > 0)
             snprintf(after, sizeof after, "%s", ids[n - 1]);
         arena_free(&ca);
     }
     if (rc < 0 && !first)
-        rc = run_stopped(ctx, c, run_id, st, err);
+        rc = run_stopped(ctx, c, run_id, st, errs, err);
+    json_decref(errs);
     if (own_conn)
         store_release(c);
     return rc;

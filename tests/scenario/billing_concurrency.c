@@ -460,6 +460,9 @@ Test(billing, transactions_are_atomic_and_data_remains_consistent_under_high_loa
         json_t *out = NULL;
         st = call(&s.t, "POST", "/api/v1/billing/runs", "{\"date\": \"2044-07-01\"}", fault, &out);
         long long cfailed = out ? (long long)json_integer_value(json_object_get(out, "customers_failed")) : -1;
+        char run_id[64] = "";
+        if (out && json_is_string(json_object_get(out, "id")))
+            snprintf(run_id, sizeof run_id, "%s", json_string_value(json_object_get(out, "id")));
         json_decref(out);
         char *after = state(&s);
         if (st == 503) {
@@ -475,6 +478,17 @@ Test(billing, transactions_are_atomic_and_data_remains_consistent_under_high_loa
         free(before);
         before = after;
         if (cfailed > 0) {
+            /* the run's row says which customer failed and why (GET /billing_runs/{id}) */
+            json_t *run = NULL;
+            char path[128];
+            snprintf(path, sizeof path, "/api/v1/billing_runs/%s", run_id);
+            cr_assert_eq(call(&s.t, "GET", path, NULL, NULL, &run), 200);
+            json_t *errs = json_object_get(run, "errors");
+            cr_assert_eq((long long)json_array_size(errs), cfailed, "one entry per failed customer");
+            json_t *e0 = json_array_get(errs, 0);
+            cr_assert(json_is_string(json_object_get(e0, "customer_id")), "the entry names the customer");
+            cr_assert_str_eq(json_string_value(json_object_get(e0, "message")), "injected database fault");
+            json_decref(run);
             partial++;
             continue;
         }
