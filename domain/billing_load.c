@@ -776,8 +776,12 @@ static int load_prior(Loader *L, BillingChunk *ch)
     size_t cap = 0;
     int rc = query(L, &r,
                    "SELECT i.customer_id, l.customer_billing_plan_id, l.service_id, l.bundle_id, l.period_start,"
-                   " l.period_end, l.amount_base FROM invoice_line_items l JOIN invoices i ON i.tenant_id = l.tenant_id"
-                   " AND i.id = l.invoice_id WHERE l.tenant_id = $1 AND " IN_CHUNK("i.customer_id")
+                   " l.period_end, l.amount_base, COALESCE(b.bundle_name, s.name), p.plan_name"
+                   " FROM invoice_line_items l JOIN invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id"
+                   " LEFT JOIN services s ON s.tenant_id = l.tenant_id AND s.id = l.service_id"
+                   " LEFT JOIN service_bundles b ON b.tenant_id = l.tenant_id AND b.id = l.bundle_id"
+                   " LEFT JOIN billing_plans p ON p.tenant_id = l.tenant_id AND p.id = l.billing_plan_id"
+                   " WHERE l.tenant_id = $1 AND " IN_CHUNK("i.customer_id")
                    " AND i.status <> 'cancelled' AND l.charge_kind IN ('fixed', 'bundle', 'adjustment')"
                    " ORDER BY i.customer_id, l.id");
     if (rc < 0)
@@ -793,6 +797,8 @@ static int load_prior(Loader *L, BillingChunk *ch)
         x->charge.cycle.start = date_at(&r, 4, NULL);
         x->charge.cycle.end = date_at(&r, 5, NULL);
         x->charge.amount_base = rows_get(&r, 6).i;
+        x->charge.service_name = txt(ctx, &r, 7);
+        x->charge.plan_name = txt(ctx, &r, 8);
     }
     rc = rows_error(&r, L->err);
     rows_close(&r);

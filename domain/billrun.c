@@ -589,11 +589,13 @@ static void note_failure(json_t *errs, const char *customer_id, const Error *e)
 }
 
 /* The next chunk of customers to bill: up to BILLRUN_CHUNK ids after `after` ("" at the start),
- * in the database's order, of the customers holding an assignment started before the date, and of
- * those with an adjustment dated before it not billed yet (a customer without a plan is invoiced
- * for it; manual entries are few, found by the (source_type, source_id) key). */
+ * in the database's order, of the customers holding an assignment started before the date —
+ * deleted ones too: what was billed in advance for a deleted assignment is credited by the next
+ * run (docs/billing-rules.md section 6), which has to visit its customer — and of those with an
+ * adjustment dated before it not billed yet (a customer without a plan is invoiced for it; manual
+ * entries are few, found by the (source_type, source_id) key). */
 #define CHUNK_CUSTOMERS(after)                                                                                    \
-    "SELECT customer_id FROM customer_billing_plans WHERE tenant_id = $1 AND deleted_at IS NULL"                  \
+    "SELECT customer_id FROM customer_billing_plans WHERE tenant_id = $1"                                         \
     " AND start_date < $2" after                                                                                  \
     " UNION SELECT customer_id FROM transactions WHERE tenant_id = $1 AND source_type = 'manual'"                  \
     " AND transaction_type = 'adjustment' AND unapplied_amount > 0 AND transaction_date < $2" after               \

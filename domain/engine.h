@@ -409,6 +409,8 @@ typedef struct EnginePriorCharge {
     const char *bundle_id;           /* NULL for a service line */
     Period cycle;                    /* the cycle the line billed */
     int64_t amount_base;             /* gross amount in the base currency */
+    const char *service_name;        /* as billed (the service's or bundle's name), and the plan's: */
+    const char *plan_name;           /* a credit of one since deleted still says what it credits */
 } EnginePriorCharge;
 
 /* Everything engine_rate needs for one customer and one invoice period.

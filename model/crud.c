@@ -508,6 +508,9 @@ int crud_get(Ctx *ctx, const Table *t, const char *id, bool for_update, Row *out
     return rc;
 }
 
+/* A reference must name a live row of the caller's tenant. One the server writes itself (a
+ * READONLY field: no request can set it) may name a row since deleted — it is history, as the
+ * credit a bill run gives for a deleted assignment names the assignment it credits. */
 int crud_check_refs(Ctx *ctx, const Table *t, const Row *row, Error *err)
 {
     for (int c = 0; c < t->nfields; c++) {
@@ -517,7 +520,10 @@ int crud_check_refs(Ctx *ctx, const Table *t, const Row *row, Error *err)
         Sql s;
         sql_init(&s, target);
         buf_printf(&s.b, "SELECT 1 FROM %s", target->name);
-        where_base(&s, target);
+        if (t->fields[c].flags & READONLY)
+            buf_puts(&s.b, s.global ? " WHERE 1 = 1" : " WHERE tenant_id = $1");
+        else
+            where_base(&s, target);
         buf_puts(&s.b, " AND id = ");
         param(&s, row->v[c]);
         Rows r;
