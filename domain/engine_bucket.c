@@ -4,9 +4,10 @@
  * Exports: engine_bucket_charges, engine_bucket_period.
  *
  * A bucket assignment has periods of bucket_plans.billing_period (anchored
- * like its plan's cycles). Each period that ends inside the invoice period
- * gets an EngineBucketResult (a bucket_usage row to write), with or without
- * time: an idle period still passes its unused hours on. Hours are counted in
+ * like its plan's cycles). Each period that ends inside the invoice period —
+ * and each earlier one no invoice recorded yet (a run catching up on skipped
+ * months) — gets an EngineBucketResult (a bucket_usage row to write), with or
+ * without time: an idle period still passes its unused hours on. Hours are counted in
  * minutes, exactly. The allowance is the full total_hours whenever the
  * assignment is active some day of the period, as in Alga PSA (the hours are
  * available from the start; a customer joining on the 20th gets them all), or
@@ -169,10 +170,28 @@ int engine_bucket_charges(EngineResult *res, const EngineInput *in, Arena *arena
         Period span = engine_assignment_span(cp);
         if (!bp || period_is_empty(span))
             continue;
-        for (Period c = engine_cycle(cp, bp->billing_period, in->period.start);
+        /* From the first period no invoice recorded — after the last bucket_usage row, else
+         * from what the assignment was charged through, else from its start: a run that catches
+         * up on skipped months must pass an idle month's unused hours on — or the earliest period
+         * of unbilled time, when earlier than the invoice period. */
+        Date from = in->period.start;
+        for (size_t k = 0; k < gs.n; k++)
+            if (gs.v[k].cp == cp && gs.v[k].cycle.start < from)
+                from = gs.v[k].cycle.start;
+        const EngineBucketUsage *last = NULL;
+        for (size_t k = 0; k < in->nbucket_usage; k++) {
+            const EngineBucketUsage *u = &in->bucket_usage[k];
+            if (engine_id_eq(u->bucket_plan_id, bp->id) && engine_id_eq(u->customer_id, in->customer->id) &&
+                (!last || u->period.end > last->period.end))
+                last = u;
+        }
+        Date first_open = last ? last->period.end : cp->has_charged_through ? cp->charged_through : span.start;
+        if (first_open < from)
+            from = first_open;
+        for (Period c = engine_cycle(cp, bp->billing_period, from);
              c.end <= in->period.end && c.start < span.end;
              c = engine_cycle(cp, bp->billing_period, c.end))
-            if (c.end > in->period.start && period_overlaps(c, span) &&
+            if (c.end > from && period_overlaps(c, span) &&
                 (rc = add_group(&gs, in, cp, c, 0, arena, err)) < 0)
                 return rc;
     }

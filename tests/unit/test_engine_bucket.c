@@ -117,6 +117,8 @@ Test(buckets, with_rollover_3_unused_hours_carry_into_the_next_period_only)
     /* June: 7 h used of 10 -> 3 h carry into July. */
     Fx f;
     retainer(&f, "2024-06-01", "2024-07-01", true);
+    f.cps[0].has_charged_through = true;   /* invoiced through May: June is the first open period */
+    f.cps[0].charged_through = DAY("2024-06-01");
     fx_time(&f, "te-1", "s-consult", "2024-06-03", 420);
     fx_rate_ok(&f);
     cr_assert_eq(f.res.nbuckets, 1); /* the periods ending in this invoice's period */
@@ -145,6 +147,40 @@ Test(buckets, with_rollover_3_unused_hours_carry_into_the_next_period_only)
     cr_assert_eq(f.res.nbuckets, 1);
     cr_expect_eq(f.res.buckets[0].rollover_in_minutes, 600); /* July's own 10 h, not 13 */
     cr_expect_eq(f.res.buckets[0].overage_minutes, 0);
+    fx_fini(&f);
+}
+
+/* QA (billing #1): one run catching up on January to March must bill what three monthly runs
+ * would. January: 7 h of 10 (3 h carry into February); February idle (its own 10 h carry into
+ * March); March: 25 h against 10 + 10 -> 5 h over, 750.00 — not 15 h because February was left
+ * out of the run for having no time. */
+Test(buckets, a_catch_up_run_passes_an_idle_months_unused_hours_on)
+{
+    Fx f;
+    retainer(&f, "2024-03-01", "2024-04-01", true);
+    fx_time(&f, "te-1", "s-consult", "2024-01-10", 420);
+    fx_time(&f, "te-2", "s-consult", "2024-03-10", 1500);
+    fx_rate_ok(&f);
+    cr_assert_eq(f.res.nbuckets, 3, "January, the idle February, March");
+    cr_expect_eq(f.res.buckets[0].period.start, DAY("2024-01-01"));
+    cr_expect_eq(f.res.buckets[0].rollover_out_minutes, 180);
+    cr_expect_eq(f.res.buckets[1].period.start, DAY("2024-02-01"));
+    cr_expect_eq(f.res.buckets[1].used_minutes, 0);
+    cr_expect_eq(f.res.buckets[1].rollover_in_minutes, 180);
+    cr_expect_eq(f.res.buckets[1].rollover_out_minutes, 600);
+    cr_expect_eq(f.res.buckets[2].rollover_in_minutes, 600);
+    cr_expect_eq(f.res.buckets[2].overage_minutes, 300);
+    cr_assert_eq(f.res.nlines, 1);
+    cr_expect_eq(f.res.lines[0].amount, M("750.00"));
+    fx_fini(&f);
+
+    /* with January's row stored: the run starts after it, not at the assignment's start */
+    retainer(&f, "2024-03-01", "2024-04-01", true);
+    stored(&f, "2024-01-01", "2024-02-01", 600, 0, 420, 0, 180);
+    fx_time(&f, "te-2", "s-consult", "2024-03-10", 1500);
+    fx_rate_ok(&f);
+    cr_assert_eq(f.res.nbuckets, 2, "the idle February, March");
+    cr_expect_eq(f.res.buckets[1].overage_minutes, 300);
     fx_fini(&f);
 }
 
