@@ -9,8 +9,13 @@
  * the GSTIN's first two digits unless given, the place of supply is a GST
  * state code; a customer without a GSTIN is B2C. A new customer of a client
  * type takes the type's payment terms unless it gives its own.
+ *
+ * A customer with a finalized invoice, a receipt, an issued credit note or a
+ * ledger transaction cannot be deleted (409 naming what it has): its documents
+ * must stay printable and its balance collectable. Deactivate it instead.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/money.h"
@@ -80,7 +85,46 @@ static int contact_before_write(Ctx *ctx, const Table *t, Row *row, const Row *o
     return check_country(row, "country", err);
 }
 
-static const Hooks customer_hooks = {.before_write = customer_before_write};
+/* What a customer has that a delete would strand; counted in a fixed order for the message. */
+static const struct {
+    const char *one, *many, *sql;
+} customer_documents[] = {
+    {"invoice", "invoices",
+     "SELECT COUNT(*) FROM invoices WHERE tenant_id = $1 AND customer_id = $2 AND status <> 'draft'"},
+    {"receipt", "receipts", "SELECT COUNT(*) FROM receipts WHERE tenant_id = $1 AND customer_id = $2"},
+    {"credit note", "credit notes",
+     "SELECT COUNT(*) FROM credit_notes WHERE tenant_id = $1 AND customer_id = $2 AND status <> 'draft'"},
+    {"ledger transaction", "ledger transactions",
+     "SELECT COUNT(*) FROM transactions WHERE tenant_id = $1 AND customer_id = $2"},
+};
+
+static int customer_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
+{
+    (void)t;
+    Value p[1] = {row_get(old, "id")};
+    char what[160] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof customer_documents / sizeof customer_documents[0]; i++) {
+        int64_t n = 0;
+        int rc = store_query_int(ctx->conn, &n, customer_documents[i].sql, p, 1, err);
+        if (rc < 0)
+            return rc;
+        if (n > 0 && len < sizeof what) {
+            int w = snprintf(what + len, sizeof what - len, "%s%lld %s", len ? ", " : "", (long long)n,
+                             n == 1 ? customer_documents[i].one : customer_documents[i].many);
+            if (w > 0)
+                len += (size_t)w;
+        }
+    }
+    if (len == 0)
+        return 0;
+    return err_set(err, ERR_CONFLICT, NULL,
+                   "the customer has %s; issued documents and balances are kept: deactivate it (is_active=false) "
+                   "instead",
+                   what);
+}
+
+static const Hooks customer_hooks = {.before_write = customer_before_write, .before_delete = customer_before_delete};
 static const Hooks contact_hooks = {.before_write = contact_before_write};
 
 void customers_init(void)

@@ -1,0 +1,123 @@
+# invoicing_rules.t — rules that keep receivables whole (QA invoicing D01, D02, D04, D06, D07;
+# billing 2; platform 9): every refusal is followed by a re-read showing nothing changed.
+@header X-Remit-Test-Ip: 10.4.3.7
+
+=== sign up a tenant
+POST /api/v1/auth/signup
+
+{"tenant_name": "Invoicing rules {{run_id}}", "email": "owner@rules-{{run_id}}.example", "password": "correct horse battery"}
+--- 201 partial
+{"access_token": "{{token=*}}"}
+
+@header Authorization: Bearer {{token}}
+
+=== the seller
+POST /api/v1/company_profiles
+
+{"name": "Acme Consulting Pvt Ltd", "gst_number": "27AAPFU0939F1ZV", "address": "Pune"}
+--- 201 partial
+{"state_code": "27"}
+
+=== a customer on 30-day terms
+POST /api/v1/customers
+
+{"name": "Mumbai Buyer", "code": "BOM", "gst_number": "27AAACH7409R1Z1", "payment_terms": 30}
+--- 201 partial
+{"id": "{{cust=uuid}}", "payment_terms": 30}
+
+# ---- a customer with issued documents cannot be deleted ----
+
+=== an invoice of 1000.00 + 18%
+POST /api/v1/invoices
+
+{"customer_id": "{{cust}}", "invoice_date": "2030-05-10",
+ "lines": [{"description": "Consulting", "quantity": "10", "rate": "100", "tax_rate": "18"}]}
+--- 201 partial
+{"id": "{{inv=uuid}}", "due_date": "2030-06-09", "total": "1180.00"}
+
+=== the invoice is finalized
+POST /api/v1/invoices/{{inv}}/finalize
+--- 200 partial
+{"invoice_number": "INV/2030-31/0001", "status": "{{*}}", "balance_due": "1180.00"}
+
+=== a receipt of 100.00 is allocated to it
+POST /api/v1/receipts
+
+{"customer_id": "{{cust}}", "receipt_date": "2030-05-20", "amount": "100", "invoice_id": "{{inv}}"}
+--- 201 partial
+{"id": "{{rct=uuid}}", "receipt_number": "RCT/2030-31/0001", "allocated_amount": "100.00"}
+
+=== customer with invoices receipts or transactions cannot be deleted
+DELETE /api/v1/customers/{{cust}}
+--- 409 partial
+{"error": {"code": "conflict",
+           "message": "the customer has 1 invoice, 1 receipt, 2 ledger transactions; issued documents and balances are kept: deactivate it (is_active=false) instead"}}
+
+=== the refused delete left the customer
+GET /api/v1/customers/{{cust}}
+--- 200 partial
+{"id": "{{cust}}", "code": "BOM", "is_active": true, "version": 1}
+
+=== the refused delete left the invoice collectable
+GET /api/v1/invoices/{{inv}}
+--- 200 partial
+{"invoice_number": "INV/2030-31/0001", "balance_due": "1080.00", "paid_amount": "100.00"}
+
+=== the refused delete left the invoice printable
+GET /api/v1/invoices/{{inv}}/pdf
+--- 200 bytes
+
+=== a customer that would be deleted can be deactivated instead
+PATCH /api/v1/customers/{{cust}}
+
+{"is_active": false}
+--- 200 partial
+{"is_active": false, "version": 2}
+
+=== a customer with only a draft invoice can still be deleted
+POST /api/v1/customers
+
+{"name": "Draft Only", "code": "DRF"}
+--- 201 partial
+{"id": "{{drf=uuid}}"}
+
+=== its draft
+POST /api/v1/invoices
+
+{"customer_id": "{{drf}}", "invoice_date": "2030-05-10", "lines": [{"description": "x", "rate": "1"}]}
+--- 201 partial
+{"status": "draft"}
+
+=== deleting the customer of a draft only is allowed
+DELETE /api/v1/customers/{{drf}}
+--- 204 empty
+
+=== a customer with an issued credit note only cannot be deleted
+POST /api/v1/customers
+
+{"name": "Goodwill", "code": "GDW"}
+--- 201 partial
+{"id": "{{gdw=uuid}}"}
+
+=== its standalone credit note
+POST /api/v1/credit_notes
+
+{"customer_id": "{{gdw}}", "credit_note_date": "2030-05-10", "lines": [{"description": "goodwill", "rate": "50"}]}
+--- 201 partial
+{"id": "{{gdw_cn=uuid}}"}
+
+=== the credit note is issued
+POST /api/v1/credit_notes/{{gdw_cn}}/issue
+--- 200 partial
+{"status": "issued", "balance_remaining": "50.00"}
+
+=== deleting the customer of an issued credit note is refused
+DELETE /api/v1/customers/{{gdw}}
+--- 409 partial
+{"error": {"code": "conflict",
+           "message": "the customer has 1 credit note, 1 ledger transaction; issued documents and balances are kept: deactivate it (is_active=false) instead"}}
+
+=== the credit note's customer is still there
+GET /api/v1/customers/{{gdw}}
+--- 200 partial
+{"id": "{{gdw}}", "version": 1}
