@@ -412,6 +412,43 @@ static int cancel(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *ou
         err_hint(err, "delete its receipt allocations and credit note applications first, or issue a credit note");
         return rc;
     }
+    /* An issued credit note reverses (part of) the invoice: with the invoice cancelled too, the
+     * same amount would be reversed twice and the note's credit could be refunded or applied
+     * elsewhere. The note is cancelled first (which its own rules allow while nothing of it is
+     * applied), then the invoice. */
+    Value p[1] = {val_text(in->id)};
+    Rows r;
+    rc = store_query(ctx->conn, &r,
+                     "SELECT credit_note_number FROM credit_notes WHERE tenant_id = $1 AND invoice_id = $2"
+                     " AND status IN ('issued', 'applied') ORDER BY credit_note_number",
+                     p, 1, err);
+    if (rc < 0)
+        return rc;
+    char names[160] = "";
+    size_t len = 0;
+    int64_t notes = 0;
+    while (rows_next(&r)) {
+        Value v = rows_get(&r, 0);
+        notes++;
+        if (len < sizeof names) {
+            int w = snprintf(names + len, sizeof names - len, "%s%.*s", len ? ", " : "",
+                             v.kind == V_TEXT ? (int)v.len : 0, v.kind == V_TEXT ? v.s : "");
+            if (w > 0)
+                len += (size_t)w;
+        }
+    }
+    rc = rows_error(&r, err);
+    rows_close(&r);
+    if (rc < 0)
+        return rc;
+    if (notes > 0) {
+        rc = err_set(err, ERR_STATE, NULL,
+                     "the invoice has %lld issued credit note%s (%s); it cannot be cancelled while %s stand%s",
+                     (long long)notes, notes == 1 ? "" : "s", names, notes == 1 ? "it" : "they",
+                     notes == 1 ? "s" : "");
+        err_hint(err, "cancel its credit notes first (POST /api/v1/credit_notes/{id}/cancel; delete their applications before)");
+        return rc;
+    }
     row_copy(ctx, &row, &old);
     row_set_text(ctx, &row, "status", "cancelled");
     row_set_text(ctx, &row, "cancellation_reason", reason);

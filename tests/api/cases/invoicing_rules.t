@@ -121,3 +121,76 @@ DELETE /api/v1/customers/{{gdw}}
 GET /api/v1/customers/{{gdw}}
 --- 200 partial
 {"id": "{{gdw}}", "version": 1}
+
+# ---- an invoice with an issued credit note cannot be cancelled ----
+
+=== a second invoice
+POST /api/v1/invoices
+
+{"customer_id": "{{cust}}", "invoice_date": "2030-05-10",
+ "lines": [{"description": "Consulting", "quantity": "10", "rate": "100", "tax_rate": "18"}]}
+--- 201 partial
+{"id": "{{inv2=uuid}}", "lines": [{"id": "{{inv2_line=uuid}}"}]}
+
+=== the second invoice is finalized
+POST /api/v1/invoices/{{inv2}}/finalize
+--- 200 partial
+{"invoice_number": "INV/2030-31/0002", "balance_due": "1180.00"}
+
+=== a credit note reversing the whole line
+POST /api/v1/credit_notes
+
+{"customer_id": "{{cust}}", "invoice_id": "{{inv2}}", "credit_note_date": "2030-05-15",
+ "lines": [{"invoice_line_item_id": "{{inv2_line}}", "quantity": "10"}]}
+--- 201 partial
+{"id": "{{cn=uuid}}", "total_credit": "1180.00"}
+
+=== the credit note is issued, not applied
+POST /api/v1/credit_notes/{{cn}}/issue
+--- 200 partial
+{"credit_note_number": "CN/2030-31/0002", "status": "issued", "balance_remaining": "1180.00"}
+
+=== invoice with an issued credit note cannot be cancelled
+POST /api/v1/invoices/{{inv2}}/cancel
+
+{"reason": "raised by mistake"}
+--- 409
+{"error": {"code": "invalid_state",
+           "message": "the invoice has 1 issued credit note (CN/2030-31/0002); it cannot be cancelled while it stands",
+           "hint": "cancel its credit notes first (POST /api/v1/credit_notes/{id}/cancel; delete their applications before)"}}
+
+=== the refused cancel left the invoice open
+GET /api/v1/invoices/{{inv2}}
+--- 200 partial
+{"status": "{{*}}", "cancelled_at": null, "balance_due": "1180.00"}
+
+=== the refused cancel left the credit note issued
+GET /api/v1/credit_notes/{{cn}}
+--- 200 partial
+{"status": "issued", "balance_remaining": "1180.00"}
+
+=== once the credit note is cancelled
+POST /api/v1/credit_notes/{{cn}}/cancel
+
+{"reason": "the invoice is cancelled instead"}
+--- 200 partial
+{"status": "cancelled"}
+
+=== the invoice can be cancelled
+POST /api/v1/invoices/{{inv2}}/cancel
+
+{"reason": "raised by mistake"}
+--- 200 partial
+{"status": "cancelled", "balance_due": "0.00"}
+
+=== an invoice with payments allocated cannot be cancelled (unchanged rule)
+POST /api/v1/invoices/{{inv}}/cancel
+
+{"reason": "raised by mistake"}
+--- 409 partial
+{"error": {"code": "invalid_state", "message": "the invoice has payments or credits applied; it cannot be cancelled"}}
+
+=== the invoice with payments is still open
+GET /api/v1/invoices/{{inv}}
+--- 200 partial
+{"cancelled_at": null, "balance_due": "1080.00"}
