@@ -100,13 +100,15 @@ const char *invoice_derive_status(const Row *inv, Date today)
 
 /* ---- create and update a draft ---- */
 
-/* The due date: given, else the invoice date plus the invoice's payment terms, else the customer's. */
+/* The due date: given, else the invoice date plus the invoice's payment terms, else the customer's.
+ * An invoice always has one (the aging and the overdue rule read it): a due date given as null,
+ * or cleared on a draft, is the terms' date again, as when it is not given. */
 static int due_date(Ctx *ctx, Row *row, const Row *old, const CustomerInfo *ci, Date today, Error *err)
 {
     Date date = row_date(row, "invoice_date", today);
-    if (!is_set(row, "due_date") &&
-        (!old || row_is_null(row, "due_date") || is_set(row, "invoice_date") || is_set(row, "payment_terms_days") ||
-         is_set(row, "customer_id"))) {
+    if (row_is_null(row, "due_date") ||
+        (!is_set(row, "due_date") &&
+         (!old || is_set(row, "invoice_date") || is_set(row, "payment_terms_days") || is_set(row, "customer_id")))) {
         int64_t terms = row_is_null(row, "payment_terms_days") ? ci->payment_terms : row_int(row, "payment_terms_days");
         set_date(ctx, row, "due_date", date_add_days(date, (int)terms));
     }
@@ -334,6 +336,8 @@ int invoice_finalize(Ctx *ctx, const char *id, Row *out, Error *err)
         return rc;
     row_copy(ctx, &row, &old);
     rc = doc_snapshot(ctx, &cs, &ci, &row, err);
+    if (rc == 0)   /* a draft stored without a due date (before the rule) gets the terms' date */
+        rc = due_date(ctx, &row, &old, &ci, cs.today, err);
     if (rc < 0)
         return rc;
     Date date = row_date(&row, "invoice_date", cs.today);

@@ -194,3 +194,37 @@ POST /api/v1/invoices/{{inv}}/cancel
 GET /api/v1/invoices/{{inv}}
 --- 200 partial
 {"cancelled_at": null, "balance_due": "1080.00"}
+
+# ---- an invoice always has a due date ----
+
+=== a draft with the customer's terms
+POST /api/v1/invoices
+
+{"customer_id": "{{cust}}", "invoice_date": "2030-05-10", "lines": [{"description": "Audit", "rate": "500"}]}
+--- 201 partial
+{"id": "{{inv3=uuid}}", "due_date": "2030-06-09"}
+
+=== clearing a draft due date falls back to the payment terms
+PATCH /api/v1/invoices/{{inv3}}
+
+{"due_date": null}
+--- 200 partial
+{"due_date": "2030-06-09"}
+
+=== a due date given as null on create is the terms' date
+POST /api/v1/invoices
+
+{"customer_id": "{{cust}}", "invoice_date": "2030-05-10", "due_date": null, "payment_terms_days": 15,
+ "lines": [{"description": "Audit", "rate": "500"}]}
+--- 201 partial
+{"id": "{{inv4=uuid}}", "due_date": "2030-05-25"}
+
+=== finalized invoice has a due date
+POST /api/v1/invoices/{{inv3}}/finalize
+--- 200 partial
+{"invoice_number": "INV/2030-31/0003", "due_date": "2030-06-09", "balance_due": "500.00"}
+
+=== the finalized invoice is aged
+GET /api/v1/reports/aging?as_of=2030-07-20&customer_id={{cust}}
+--- 200 text
+1580.00
