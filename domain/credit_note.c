@@ -129,6 +129,18 @@ static int line_defaults(Ctx *ctx, const Row *doc, Row *line, Error *err)
     return 0;
 }
 
+/* A credit note corrects an invoice already issued: it cannot be dated before it (CGST Act s.34),
+ * nor land in a statement period before the charge it reverses. Dates are ISO text. */
+static int not_before_invoice(const Row *cn, const Row *inv, Error *err)
+{
+    const char *cd = row_text(cn, "credit_note_date"), *id = row_text(inv, "invoice_date");
+    if (!cd || !id || strcmp(cd, id) >= 0)
+        return 0;
+    return err_set(err, ERR_INVALID, "credit_note_date",
+                   "credit_note_date %s is before the date of the invoice it corrects (%s %s)", cd,
+                   row_text(inv, "invoice_number") ?: "invoice", id);
+}
+
 static int cn_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
     if (old && !status_is(old, "draft"))
@@ -162,6 +174,14 @@ static int cn_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, E
     rc = doc_header_defaults(ctx, &DOC_CREDIT_NOTE, &cs, row, old, &ci, err);
     if (rc < 0)
         return rc;
+    if (inv_id && (!old || is_set(row, "invoice_id") || is_set(row, "credit_note_date"))) {
+        Row inv;
+        rc = get_invoice(ctx, inv_id, false, &inv, err);
+        if (rc == 0)
+            rc = not_before_invoice(row, &inv, err);
+        if (rc < 0)
+            return rc;
+    }
     if (!old && row_is_null(row, "id")) {
         char id[UUID_STR_LEN + 1];
         uuid_v7_str(id);
@@ -359,6 +379,8 @@ static int issue(Ctx *ctx, const Table *t, const ActionIn *in, ActionResult *out
             return err_set(err, ERR_STATE, "invoice_id", "the invoice is %s: only a finalized invoice can be credited",
                            row_text(&inv, "status"));
         rc = check_caps(ctx, &row, &inv, err);
+        if (rc == 0)
+            rc = not_before_invoice(&row, &inv, err);
         if (rc < 0)
             return rc;
     }

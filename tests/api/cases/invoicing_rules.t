@@ -228,3 +228,45 @@ POST /api/v1/invoices/{{inv3}}/finalize
 GET /api/v1/reports/aging?as_of=2030-07-20&customer_id={{cust}}
 --- 200 text
 1580.00
+
+# ---- a credit note cannot be dated before its invoice ----
+
+=== a third finalized invoice for the credit notes
+POST /api/v1/invoices/{{inv4}}/finalize
+--- 200 partial
+{"invoice_number": "INV/2030-31/0004", "invoice_date": "2030-05-10"}
+
+=== credit note dated before its invoice is refused
+POST /api/v1/credit_notes
+
+{"customer_id": "{{cust}}", "invoice_id": "{{inv4}}", "credit_note_date": "2030-04-01",
+ "lines": [{"description": "Audit", "rate": "100"}]}
+--- 422
+{"error": {"code": "invalid", "field": "credit_note_date",
+           "message": "credit_note_date 2030-04-01 is before the date of the invoice it corrects (INV/2030-31/0004 2030-05-10)"}}
+
+=== the refused note was not created
+GET /api/v1/credit_notes?invoice_id={{inv4}}
+--- 200
+{"data": [], "next_cursor": null}
+
+=== a note dated the invoice's day is accepted
+POST /api/v1/credit_notes
+
+{"customer_id": "{{cust}}", "invoice_id": "{{inv4}}", "credit_note_date": "2030-05-10",
+ "lines": [{"description": "Audit", "rate": "100"}]}
+--- 201 partial
+{"id": "{{cn4=uuid}}", "credit_note_date": "2030-05-10", "version": 1}
+
+=== moving the note's date before its invoice is refused
+PATCH /api/v1/credit_notes/{{cn4}}
+
+{"credit_note_date": "2030-05-09"}
+--- 422
+{"error": {"code": "invalid", "field": "credit_note_date",
+           "message": "credit_note_date 2030-05-09 is before the date of the invoice it corrects (INV/2030-31/0004 2030-05-10)"}}
+
+=== the refused patch left the note's date
+GET /api/v1/credit_notes/{{cn4}}
+--- 200 partial
+{"credit_note_date": "2030-05-10", "status": "draft", "version": 1}
