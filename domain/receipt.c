@@ -102,6 +102,38 @@ static int receipt_extra(Ctx *ctx, const Table *t, Row *row, const char *key, js
     return 1;
 }
 
+/* A receipt's number was taken in the financial year of its date (billing-rules.md "Numbers") and
+ * cannot change: a new date must stay in that year. Moving the money to another year is a cancel
+ * and a new receipt. */
+static int receipt_date_keeps_year(Ctx *ctx, const Row *row, const Row *old, Error *err)
+{
+    if (!is_set(row, "receipt_date"))
+        return 0;
+    const char *ds = row_text(row, "receipt_date");
+    if (!ds)
+        return err_set(err, ERR_REQUIRED, "receipt_date", "receipt_date cannot be cleared");
+    const char *fy_old = row_text(old, "financial_year");
+    if (!fy_old)
+        return 0;
+    CompanySettings cs;
+    int rc = company_settings_load(ctx, &cs, err);
+    if (rc < 0)
+        return rc;
+    Date date;
+    rc = date_parse(&date, ds, strlen(ds), "receipt_date", err);
+    if (rc < 0)
+        return rc;
+    char fy[8];
+    fy_label(fy, fy_start_year(date, cs.fy_start_month));
+    if (strcmp(fy, fy_old) == 0)
+        return 0;
+    rc = err_set(err, ERR_INVALID, "receipt_date",
+                 "receipt_date %s is in financial year %s; the receipt %s is numbered in %s and must stay in it", ds,
+                 fy, row_text(old, "receipt_number") ?: "", fy_old);
+    err_hint(err, "cancel the receipt and record a new one dated in %s", fy);
+    return rc;
+}
+
 static int receipt_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
     int rc;
@@ -118,7 +150,7 @@ static int receipt_before_write(Ctx *ctx, const Table *t, Row *row, const Row *o
         row_set(row, "unallocated_amount", val_int(row_int(row, "amount") - used));
         if (row->extra)
             return err_set(err, ERR_UNKNOWN_FIELD, "allocations", "allocations can only be given when creating a receipt");
-        return 0;
+        return receipt_date_keeps_year(ctx, row, old, err);
     }
     CompanySettings cs;
     CustomerInfo ci;

@@ -270,3 +270,32 @@ PATCH /api/v1/credit_notes/{{cn4}}
 GET /api/v1/credit_notes/{{cn4}}
 --- 200 partial
 {"credit_note_date": "2030-05-10", "status": "draft", "version": 1}
+
+# ---- a receipt stays in the financial year of its number ----
+
+=== receipt date cannot move to another financial year
+PATCH /api/v1/receipts/{{rct}}
+
+{"receipt_date": "2031-05-01"}
+--- 422 partial
+{"error": {"code": "invalid", "field": "receipt_date",
+           "message": "receipt_date 2031-05-01 is in financial year 2031-32; the receipt RCT/2030-31/0001 is numbered in 2030-31 and must stay in it"}}
+
+=== the refused patch left the receipt
+GET /api/v1/receipts/{{rct}}
+--- 200 partial
+{"receipt_date": "2030-05-20", "receipt_number": "RCT/2030-31/0001", "financial_year": "2030-31"}
+
+=== a receipt date cannot be cleared
+PATCH /api/v1/receipts/{{rct}}
+
+{"receipt_date": null}
+--- 422
+{"error": {"code": "required", "field": "receipt_date", "message": "receipt_date cannot be cleared"}}
+
+=== a date within the same financial year is accepted
+PATCH /api/v1/receipts/{{rct}}
+
+{"receipt_date": "2031-03-31"}
+--- 200 partial
+{"receipt_date": "2031-03-31", "receipt_number": "RCT/2030-31/0001", "financial_year": "2030-31"}
