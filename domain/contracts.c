@@ -4,7 +4,9 @@
  * - A contract's party is a customer (customer_id required) or a contractor
  *   (contractor_name required); party_key is derived for linking bills.
  * - currency defaults to the tenant's base currency and must be an ISO 4217
- *   code Remit knows; changing it requires restating the amounts.
+ *   code Remit knows; changing it requires restating the amounts, and is
+ *   refused (422 on currency) once the contract has billing records: they are
+ *   in the old currency.
  * - contract_end_date (the last day, like every date a person types:
  *   docs/billing-rules.md §2) is not before contract_start_date; the schedule
  *   it gives has at most RECON_MAX_PERIODS periods.
@@ -100,6 +102,16 @@ static int schedule_total(const Row *row, Rounding r, int64_t *out, Error *err)
     return rc;
 }
 
+/* How many billing records (any status, not deleted) a stored contract has. */
+static int count_records(Ctx *ctx, const Row *old, int64_t *out, Error *err)
+{
+    Value p[1] = {row_get(old, "id")};
+    return store_query_int(ctx->conn, out,
+                           "SELECT COUNT(*) FROM billing_records WHERE tenant_id = $1 AND contract_id = $2"
+                           " AND deleted_at IS NULL",
+                           p, 1, err);
+}
+
 static int contract_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
     /* references first: another tenant's id is a 422 invalid_reference whatever else is wrong */
@@ -136,6 +148,16 @@ static int contract_before_write(Ctx *ctx, const Table *t, Row *row, const Row *
     if (!currency_find(cur))
         return err_set(err, ERR_INVALID, "currency", "currency must be an ISO 4217 code such as \"INR\" or \"USD\"");
     if (old && row_text(old, "currency") && strcmp(cur, row_text(old, "currency")) != 0) {
+        /* its bills are in the old currency (a bill's currency is its contract's): matching them
+         * against amounts in another one would compare numbers, not money */
+        int64_t nbills = 0;
+        rc = count_records(ctx, old, &nbills, err);
+        if (rc < 0)
+            return rc;
+        if (nbills > 0)
+            return err_set(err, ERR_INVALID, "currency",
+                           "currency cannot change: the contract has %lld billing record(s) in %s",
+                           (long long)nbills, row_text(old, "currency"));
         static const char *const amounts[] = {"period_amount", "contract_amount"};
         for (int i = 0; i < 2; i++) {
             int c = table_col(t, amounts[i]);
@@ -221,11 +243,7 @@ static int contract_after_write(Ctx *ctx, const Table *t, const Row *row, const 
 static int contract_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
 {
     int64_t n = 0;
-    Value p[1] = {row_get(old, "id")};
-    int rc = store_query_int(ctx->conn, &n,
-                             "SELECT COUNT(*) FROM billing_records WHERE tenant_id = $1 AND contract_id = $2"
-                             " AND deleted_at IS NULL",
-                             p, 1, err);
+    int rc = count_records(ctx, old, &n, err);
     if (rc < 0)
         return rc;
     if (n > 0)

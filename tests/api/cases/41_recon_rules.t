@@ -1,0 +1,65 @@
+# 41_recon_rules.t — reconciliation rules found missing by QA (/work/qa/recon/REPORT.md), one
+# section per rule: each refusal, then a read showing nothing changed. Contracts are drafts or
+# dated in 2026 so that nothing depends on the day the suite runs, except where a section says so.
+
+@header X-Remit-Test-Ip: 198.51.41.1-{{run_id}}
+
+=== sign up
+POST /api/v1/auth/signup
+
+{"tenant_name": "Recon rules {{run_id}}", "email": "recon-rules-{{run_id}}@example.com", "password": "correct horse"}
+--- 201 partial
+{"access_token": "{{token=string}}", "user": {"id": "{{user_id=uuid}}"}}
+
+@header Authorization: Bearer {{token}}
+
+# ---- a contract's currency cannot change once it has billing records (QA d01) ----
+
+=== currency: a contract in INR
+POST /api/v1/contracts
+
+{"contract_number": "CR-{{run_id}}-1", "contract_name": "Maintenance", "party_type": "contractor",
+ "contractor_name": "Acme Services", "contract_start_date": "2026-01-15", "contract_end_date": "2027-01-14",
+ "period_amount": "1200.00", "billing_cycle": "monthly"}
+--- 201 partial
+{"id": "{{cur_id=uuid}}", "currency": "INR", "version": 1}
+
+=== currency: without billing records it may change, with its amounts restated
+PATCH /api/v1/contracts/{{cur_id}}
+
+{"currency": "USD", "period_amount": "15.00", "contract_amount": "180.00"}
+--- 200 partial
+{"currency": "USD", "period_amount": "15.00", "contract_amount": "180.00", "version": 2}
+
+=== currency: and back
+PATCH /api/v1/contracts/{{cur_id}}
+
+{"currency": "INR", "period_amount": "1200.00", "contract_amount": "14400.00"}
+--- 200 partial
+{"currency": "INR", "period_amount": "1200.00", "contract_amount": "14400.00", "version": 3}
+
+=== currency: a bill in INR on it
+POST /api/v1/billing_records
+
+{"contract_id": "{{cur_id}}", "billing_number": "ACME/{{run_id}}/1", "billing_date": "2026-01-15",
+ "billing_amount": "1200.00"}
+--- 201 partial
+{"id": "{{cur_bill=uuid}}", "currency": "INR", "link_status": "linked"}
+
+=== a contract's currency cannot change once it has billing records
+PATCH /api/v1/contracts/{{cur_id}}
+
+{"currency": "USD", "period_amount": "15.00", "contract_amount": "180.00"}
+--- 422
+{"error": {"code": "invalid", "field": "currency", "message": "currency cannot change: the contract has 1 billing record(s) in INR"}}
+
+=== currency: the contract is unchanged
+GET /api/v1/contracts/{{cur_id}}
+--- 200 partial
+{"currency": "INR", "period_amount": "1200.00", "contract_amount": "14400.00", "version": 3}
+
+=== currency: the bill is still matched in INR
+GET /api/v1/matching_results?billing_record_id={{cur_bill}}
+--- 200 partial
+{"data": [{"matching_status": "matched", "currency": "INR", "expected_amount": "1200.00",
+  "billed_amount": "1200.00"}]}
