@@ -226,7 +226,8 @@ static const Endpoint endpoints[] = {
 
 static const Action schedule_action = {
     .verb = "schedule", .method = "GET", .run = act_schedule,
-    .doc = "The contract's expected schedule with what was billed and paid per period",
+    .doc = "The contract's expected schedule with what was billed and paid per period: expected, billed and"
+           " unbilled before tax; billed_with_tax, paid and outstanding tax included",
 };
 
 void recon_api_init(void)

@@ -69,14 +69,14 @@ int recon_contract_report(Ctx *ctx, const ReconSettings *s, const char *contract
     /* its records, with what was paid */
     int cap = 64, nr = 0;
     ReconRecordRow *recs = malloc(sizeof(ReconRecordRow) * (size_t)cap);
-    int64_t *paid = malloc(sizeof(int64_t) * (size_t)cap);
-    if (rc == 0 && (!recs || !paid))
+    int64_t *paid = malloc(sizeof(int64_t) * (size_t)cap), *gross = malloc(sizeof(int64_t) * (size_t)cap);
+    if (rc == 0 && (!recs || !paid || !gross))
         rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
     if (rc == 0)
         rc = store_query(ctx->conn, &r,
                          "SELECT contract_id, id, billing_number, billing_date, due_date, period_start, billing_amount,"
-                         " tax_amount, paid_amount FROM billing_records WHERE tenant_id = $1 AND contract_id = $2"
-                         " AND deleted_at IS NULL AND billing_status <> 'cancelled' ORDER BY billing_date, id",
+                         " tax_amount, paid_amount, total_amount FROM billing_records"
+                         " WHERE tenant_id = $1 AND contract_id = $2 AND deleted_at IS NULL AND billing_status <> 'cancelled' ORDER BY billing_date, id",
                          p, 1, err);
     if (rc == 0) {
         while (rc == 0 && rows_next(&r)) {
@@ -84,17 +84,21 @@ int recon_contract_report(Ctx *ctx, const ReconSettings *s, const char *contract
                 cap *= 2;
                 ReconRecordRow *m1 = realloc(recs, sizeof(ReconRecordRow) * (size_t)cap);
                 int64_t *m2 = m1 ? realloc(paid, sizeof(int64_t) * (size_t)cap) : NULL;
+                int64_t *m3 = m2 ? realloc(gross, sizeof(int64_t) * (size_t)cap) : NULL;
                 if (m1)
                     recs = m1;
                 if (m2)
                     paid = m2;
-                if (!m1 || !m2) {
+                if (m3)
+                    gross = m3;
+                if (!m1 || !m2 || !m3) {
                     rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");
                     break;
                 }
             }
             if (recon_row_record(&a, &r, &recs[nr]) == 0) {
                 paid[nr] = rows_get(&r, 8).i;
+                gross[nr] = rows_get(&r, 9).i;
                 nr++;
             }
         }
@@ -121,14 +125,18 @@ int recon_contract_report(Ctx *ctx, const ReconSettings *s, const char *contract
     }
     if (rc == 0) {
         json_t *periods = json_array(), *unplaced = json_array();
-        int64_t exp_to_date = 0, billed_to_date = 0, paid_to_date = 0, total = 0, billed_all = 0, paid_all = 0;
+        /* billed is before tax, like the expected amounts it is compared with; paid is against a
+         * bill's total, tax included, so it is compared with billed_with_tax (outstanding) */
+        int64_t exp_to_date = 0, billed_to_date = 0, gross_to_date = 0, paid_to_date = 0;
+        int64_t total = 0, billed_all = 0, gross_all = 0, paid_all = 0;
         for (int i = 0; i < n; i++) {
             const ReconPeriod *pp = &run->sched[i];
-            int64_t billed = 0, pd = 0;
+            int64_t billed = 0, gr = 0, pd = 0;
             json_t *ids = json_array();
             for (int k = 0; k < nr; k++)
                 if (res[k].period == i) {
                     billed += recs[k].r.billing_amount;
+                    gr += gross[k];
                     pd += paid[k];
                     json_array_append_new(ids, json_string(recs[k].number ? recs[k].number : ""));
                 }
@@ -146,20 +154,25 @@ int recon_contract_report(Ctx *ctx, const ReconSettings *s, const char *contract
             if (pp->billing_date <= s->today) {
                 exp_to_date += pp->expected;
                 billed_to_date += billed;
+                gross_to_date += gr;
                 paid_to_date += pd;
             }
             json_array_append_new(
                 periods,
-                json_pack("{s:i, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "index", i,
+                json_pack("{s:i, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
+                          "index", i,
                           "period_start", jdate(pp->p.start), "period_end", jdate(pp->p.end), "billing_date",
                           jdate(pp->billing_date), "due_date", jdate(pp->due_date), "prorated", pp->prorated,
-                          "expected", jmoney(pp->expected, c.cur), "billed", jmoney(billed, c.cur), "paid",
-                          jmoney(pd, c.cur), "difference", jmoney(billed - pp->expected, c.cur), "status", status,
+                          "expected", jmoney(pp->expected, c.cur), "billed", jmoney(billed, c.cur),
+                          "billed_with_tax", jmoney(gr, c.cur), "paid", jmoney(pd, c.cur), "outstanding",
+                          jmoney(gr - pd, c.cur), "difference", jmoney(billed - pp->expected, c.cur), "status", status,
                           "billing_numbers", ids, "expected_to_date", jmoney(exp_to_date, c.cur), "billed_to_date",
-                          jmoney(billed_to_date, c.cur), "paid_to_date", jmoney(paid_to_date, c.cur)));
+                          jmoney(billed_to_date, c.cur), "billed_with_tax_to_date", jmoney(gross_to_date, c.cur),
+                          "paid_to_date", jmoney(paid_to_date, c.cur)));
         }
         for (int k = 0; k < nr; k++) {
             billed_all += recs[k].r.billing_amount;
+            gross_all += gross[k];
             paid_all += paid[k];
             if (res[k].period < 0)
                 json_array_append_new(unplaced, json_pack("{s:s, s:s, s:o, s:o}", "billing_record_id", recs[k].id,
@@ -167,13 +180,14 @@ int recon_contract_report(Ctx *ctx, const ReconSettings *s, const char *contract
                                                           "billing_date", jdate(recs[k].r.billing_date), "billed",
                                                           jmoney(recs[k].r.billing_amount, c.cur)));
         }
-        *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:o}",
+        *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:o}",
                          "contract_id", c.id, "contract_number", c.number, "currency", c.cur->code, "as_of",
                          jdate(s->today), "contract_amount", jmoney(c.c.contract_amount, c.cur), "expected_total",
                          jmoney(total, c.cur), "expected_to_date", jmoney(exp_to_date, c.cur), "billed_total",
-                         jmoney(billed_all, c.cur), "billed_to_date", jmoney(billed_to_date, c.cur), "paid_total",
-                         jmoney(paid_all, c.cur), "paid_to_date", jmoney(paid_to_date, c.cur), "outstanding",
-                         jmoney(billed_all - paid_all, c.cur), "unbilled_to_date",
+                         jmoney(billed_all, c.cur), "billed_to_date", jmoney(billed_to_date, c.cur),
+                         "billed_with_tax_total", jmoney(gross_all, c.cur), "billed_with_tax_to_date", jmoney(gross_to_date, c.cur),
+                         "paid_total", jmoney(paid_all, c.cur), "paid_to_date", jmoney(paid_to_date, c.cur),
+                         "outstanding", jmoney(gross_all - paid_all, c.cur), "unbilled_to_date",
                          jmoney(exp_to_date - billed_to_date > 0 ? exp_to_date - billed_to_date : 0, c.cur),
                          "missing_periods", nmissing, "periods", periods, "unplaced_records", unplaced);
         if (!*out)
@@ -183,6 +197,7 @@ int recon_contract_report(Ctx *ctx, const ReconSettings *s, const char *contract
     free(res);
     free(recs);
     free(paid);
+    free(gross);
     free(run);
     arena_free(&a);
     return rc;

@@ -63,3 +63,41 @@ GET /api/v1/matching_results?billing_record_id={{cur_bill}}
 --- 200 partial
 {"data": [{"matching_status": "matched", "currency": "INR", "expected_amount": "1200.00",
   "billed_amount": "1200.00"}]}
+
+# ---- the schedule report's outstanding: billed and paid on one basis, tax included (QA d02) ----
+
+=== outstanding: a contract with 18% tax
+POST /api/v1/contracts
+
+{"contract_number": "CR-{{run_id}}-2", "contract_name": "Taxed", "party_type": "contractor",
+ "contractor_name": "Taxed Services", "contract_start_date": "2026-01-15", "contract_end_date": "2026-03-14",
+ "period_amount": "1200.00", "billing_cycle": "monthly", "tax_rate": "18"}
+--- 201 partial
+{"id": "{{tax_id=uuid}}"}
+
+=== outstanding: January billed with tax and paid in full
+POST /api/v1/billing_records
+
+{"contract_id": "{{tax_id}}", "billing_number": "TX/{{run_id}}/1", "billing_date": "2026-01-15",
+ "billing_amount": "1200.00", "tax_amount": "216.00", "paid_amount": "1416.00", "paid_date": "2026-02-01",
+ "billing_status": "paid"}
+--- 201 partial
+{"total_amount": "1416.00", "paid_amount": "1416.00"}
+
+=== outstanding: February billed with tax, unpaid
+POST /api/v1/billing_records
+
+{"contract_id": "{{tax_id}}", "billing_number": "TX/{{run_id}}/2", "billing_date": "2026-02-15",
+ "billing_amount": "1200.00", "tax_amount": "216.00"}
+--- 201 partial
+{"total_amount": "1416.00", "paid_amount": "0.00"}
+
+=== outstanding is what the bills total, tax included, less what was paid
+GET /api/v1/contracts/{{tax_id}}/schedule
+--- 200 partial
+{"expected_total": "2400.00", "billed_total": "2400.00", "billed_with_tax_total": "2832.00",
+ "paid_total": "1416.00", "outstanding": "1416.00",
+ "periods": [{"expected": "1200.00", "billed": "1200.00", "difference": "0.00", "billed_with_tax": "1416.00",
+              "paid": "1416.00", "outstanding": "0.00"},
+             {"expected": "1200.00", "billed": "1200.00", "difference": "0.00", "billed_with_tax": "1416.00",
+              "paid": "0.00", "outstanding": "1416.00"}]}
