@@ -76,7 +76,8 @@ int recon_contract_report(Ctx *ctx, const ReconSettings *s, const char *contract
         rc = store_query(ctx->conn, &r,
                          "SELECT contract_id, id, billing_number, billing_date, due_date, period_start, billing_amount,"
                          " tax_amount, paid_amount, total_amount FROM billing_records"
-                         " WHERE tenant_id = $1 AND contract_id = $2 AND deleted_at IS NULL AND billing_status <> 'cancelled' ORDER BY billing_date, id",
+                         " WHERE tenant_id = $1 AND contract_id = $2 AND deleted_at IS NULL"
+                         " AND billing_status <> 'cancelled' ORDER BY billing_date, id",
                          p, 1, err);
     if (rc == 0) {
         while (rc == 0 && rows_next(&r)) {
@@ -128,7 +129,7 @@ int recon_contract_report(Ctx *ctx, const ReconSettings *s, const char *contract
         /* billed is before tax, like the expected amounts it is compared with; paid is against a
          * bill's total, tax included, so it is compared with billed_with_tax (outstanding) */
         int64_t exp_to_date = 0, billed_to_date = 0, gross_to_date = 0, paid_to_date = 0;
-        int64_t total = 0, billed_all = 0, gross_all = 0, paid_all = 0;
+        int64_t unbilled_to_date = 0, total = 0, billed_all = 0, gross_all = 0, paid_all = 0;
         for (int i = 0; i < n; i++) {
             const ReconPeriod *pp = &run->sched[i];
             int64_t billed = 0, gr = 0, pd = 0;
@@ -156,6 +157,10 @@ int recon_contract_report(Ctx *ctx, const ReconSettings *s, const char *contract
                 billed_to_date += billed;
                 gross_to_date += gr;
                 paid_to_date += pd;
+                /* per period, as leakage counts it: a period billed twice does not make up for
+                 * one never billed */
+                if (billed < pp->expected)
+                    unbilled_to_date += pp->expected - billed;
             }
             json_array_append_new(
                 periods,
@@ -185,10 +190,11 @@ int recon_contract_report(Ctx *ctx, const ReconSettings *s, const char *contract
                          jdate(s->today), "contract_amount", jmoney(c.c.contract_amount, c.cur), "expected_total",
                          jmoney(total, c.cur), "expected_to_date", jmoney(exp_to_date, c.cur), "billed_total",
                          jmoney(billed_all, c.cur), "billed_to_date", jmoney(billed_to_date, c.cur),
-                         "billed_with_tax_total", jmoney(gross_all, c.cur), "billed_with_tax_to_date", jmoney(gross_to_date, c.cur),
+                         "billed_with_tax_total", jmoney(gross_all, c.cur), "billed_with_tax_to_date",
+                         jmoney(gross_to_date, c.cur),
                          "paid_total", jmoney(paid_all, c.cur), "paid_to_date", jmoney(paid_to_date, c.cur),
                          "outstanding", jmoney(gross_all - paid_all, c.cur), "unbilled_to_date",
-                         jmoney(exp_to_date - billed_to_date > 0 ? exp_to_date - billed_to_date : 0, c.cur),
+                         jmoney(unbilled_to_date, c.cur),
                          "missing_periods", nmissing, "periods", periods, "unplaced_records", unplaced);
         if (!*out)
             rc = err_set(err, ERR_UNAVAILABLE, NULL, "out of memory");

@@ -101,3 +101,58 @@ GET /api/v1/contracts/{{tax_id}}/schedule
               "paid": "1416.00", "outstanding": "0.00"},
              {"expected": "1200.00", "billed": "1200.00", "difference": "0.00", "billed_with_tax": "1416.00",
               "paid": "0.00", "outstanding": "1416.00"}]}
+
+# ---- unbilled_to_date is per period: a period billed twice does not offset a missing one (QA d03) ----
+
+=== unbilled: a customer
+POST /api/v1/customers
+
+{"name": "Unbilled Co {{run_id}}", "currency": "INR"}
+--- 201 partial
+{"id": "{{unb_cust=uuid}}"}
+
+=== unbilled: its active contract, 1,000.00 monthly, January to March 2026
+POST /api/v1/contracts
+
+{"contract_number": "CR-{{run_id}}-3", "contract_name": "Retainer", "party_type": "customer",
+ "customer_id": "{{unb_cust}}", "contract_start_date": "2026-01-01", "contract_end_date": "2026-03-31",
+ "period_amount": "1000.00", "billing_cycle": "monthly", "contract_status": "active"}
+--- 201 partial
+{"id": "{{unb_id=uuid}}"}
+
+=== unbilled: January billed
+POST /api/v1/billing_records
+
+{"contract_id": "{{unb_id}}", "billing_number": "UB/{{run_id}}/1", "billing_date": "2026-01-01",
+ "billing_amount": "1000.00"}
+--- 201 partial
+{"contract_id": "{{unb_id}}"}
+
+=== unbilled: January billed again
+POST /api/v1/billing_records
+
+{"contract_id": "{{unb_id}}", "billing_number": "UB/{{run_id}}/2", "billing_date": "2026-01-02",
+ "billing_amount": "1000.00"}
+--- 201 partial
+{"contract_id": "{{unb_id}}"}
+
+=== unbilled: February billed, March never
+POST /api/v1/billing_records
+
+{"contract_id": "{{unb_id}}", "billing_number": "UB/{{run_id}}/3", "billing_date": "2026-02-01",
+ "billing_amount": "1000.00"}
+--- 201 partial
+{"contract_id": "{{unb_id}}"}
+
+=== unbilled_to_date sums what each period lacks
+GET /api/v1/contracts/{{unb_id}}/schedule
+--- 200 partial
+{"expected_to_date": "3000.00", "billed_to_date": "3000.00", "unbilled_to_date": "1000.00", "missing_periods": 1,
+ "periods": [{"billed": "2000.00", "status": "over"}, {"billed": "1000.00", "status": "billed"},
+             {"billed": "0.00", "status": "missing"}]}
+
+=== unbilled: the leakage report says the same
+GET /api/v1/reports/leakage
+--- 200 partial
+{"data": [{"customer_id": "{{unb_cust}}", "expected_to_date": "3000.00", "invoiced_to_date": "3000.00",
+           "leakage": "1000.00", "missing_periods": 1}]}
