@@ -14,7 +14,8 @@
  *   contract_number, by a contract number in billing_description, or by party
  *   and date; else it stays unlinked with link_candidates ranked. A record a
  *   person unlinks (contract_id set to null) stays unlinked.
- * - billing_number is unique per party (contractor, or customer) in the tenant.
+ * - billing_number is trimmed, not blank, and unique per party (contractor, or
+ *   customer) in the tenant.
  * - Every change re-matches the contract(s) concerned, or the record alone
  *   when unlinked; deleting re-matches without it.
  * Import: POST /billing_records/import with a CSV body (see act_import).
@@ -324,7 +325,14 @@ static int billing_before_write(Ctx *ctx, const Table *t, Row *row, const Row *o
         return err_set(err, ERR_REQUIRED, "period_start", "period_start is required with period_end");
     if (ps && pe && strcmp(pe, ps) < 0)
         return err_set(err, ERR_INVALID, "period_end", "period_end must not be before period_start");
-    /* party and the unique billing number */
+    /* party and the unique billing number (trimmed, not blank) */
+    char number[64];
+    const char *given = row_text(row, "billing_number");
+    link_trim(number, sizeof number, given);
+    if (!number[0])
+        return err_set(err, ERR_REQUIRED, "billing_number", "billing_number is required");
+    if (strcmp(number, given) != 0)
+        row_set_text(ctx, row, "billing_number", number);
     char key[300];
     link_party_key(key, sizeof key, text_or_null(row, "customer_id"), text_or_null(row, "contractor_name"));
     if (!key[0])

@@ -3,6 +3,8 @@
  * Rules:
  * - A contract's party is a customer (customer_id required) or a contractor
  *   (contractor_name required); party_key is derived for linking bills.
+ * - contract_number is trimmed, not blank, and unique in the tenant ignoring
+ *   case (number_key, which linking looks numbers up by): 409 duplicate.
  * - currency defaults to the tenant's base currency and must be an ISO 4217
  *   code Remit knows; changing it requires restating the amounts, and is
  *   refused (422 on currency) once the contract has billing records: they are
@@ -134,11 +136,39 @@ static int contract_before_write(Ctx *ctx, const Table *t, Row *row, const Row *
     if (!is_customer && !key[0])
         return err_set(err, ERR_REQUIRED, "contractor_name", "contractor_name is required for a contractor contract");
     row_set_text(ctx, row, "party_key", key);
-    char folded[64];
-    snprintf(folded, sizeof folded, "%s", row_text(row, "contract_number"));
+    /* the number: trimmed, not blank, unique in the tenant ignoring case (linking reads it so) */
+    const char *given = row_text(row, "contract_number");
+    char number[64], folded[64];
+    link_trim(number, sizeof number, given);
+    if (!number[0])
+        return err_set(err, ERR_REQUIRED, "contract_number", "contract_number is required");
+    if (strcmp(number, given) != 0)
+        row_set_text(ctx, row, "contract_number", number);
+    snprintf(folded, sizeof folded, "%s", number);
     for (char *p = folded; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     row_set_text(ctx, row, "number_key", folded);
+    {
+        Value p[2] = {val_text(folded), old ? row_get(old, "id") : val_text("00000000-0000-0000-0000-000000000000")};
+        Rows r;
+        rc = store_query(ctx->conn, &r,
+                         "SELECT contract_number FROM contracts WHERE tenant_id = $1 AND number_key = $2"
+                         " AND id <> $3 AND deleted_at IS NULL LIMIT 1",
+                         p, 2, err);
+        if (rc < 0)
+            return rc;
+        if (rows_next(&r)) {
+            Value v = rows_get(&r, 0);
+            rc = err_set(err, ERR_DUPLICATE, "contract_number",
+                         "contract_number %s is already used (as %.*s): case does not tell numbers apart",
+                         number, (int)v.len, v.s);
+        }
+        if (rc == 0)
+            rc = rows_error(&r, err);
+        rows_close(&r);
+        if (rc < 0)
+            return rc;
+    }
     /* currency */
     const char *cur = row_text(row, "currency");
     if (!cur) {

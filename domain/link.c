@@ -92,6 +92,24 @@ int link_tokens(char *buf, size_t bufcap, const char **out, int cap, const char 
     return n;
 }
 
+void link_trim(char *out, size_t cap, const char *s)
+{
+    if (cap == 0)
+        return;
+    out[0] = '\0';
+    if (!s)
+        return;
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
 void link_party_key(char *out, size_t cap, const char *customer_id, const char *contractor_name)
 {
     if (cap == 0)

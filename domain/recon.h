@@ -197,5 +197,8 @@ int link_tokens(char *buf, size_t bufcap, const char **out, int cap, const char 
 /* "customer:<id>" / "contractor:<name>" with the name trimmed, inner blanks
  * collapsed and ASCII letters lower-cased; "" when there is no party. */
 void link_party_key(char *out, size_t cap, const char *customer_id, const char *contractor_name);
+/* s without the white space around it, in out (at most cap - 1 bytes); "" when s
+ * is NULL or blank. Numbers people type (contract, bill) are kept so. */
+void link_trim(char *out, size_t cap, const char *s);
 
 #endif

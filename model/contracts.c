@@ -20,7 +20,8 @@ static const char *const statuses[] = {"draft", "active", "suspended", "expired"
 
 static const Field contract_fields[] = {
     F_TEXT("contract_number", 50, REQUIRED | UNIQUE_TENANT | FILTER | SORT | SEARCH,
-           .doc = "Contract number, unique in the tenant; bills that quote it are linked to the contract"),
+           .doc = "Contract number, unique in the tenant ignoring case, blanks around it trimmed; bills that quote it"
+                  " are linked to the contract"),
     F_TEXT("contract_name", 255, REQUIRED | FILTER | SORT | SEARCH),
     F_ENUM("party_type", party_types, REQUIRED | FILTER,
            .doc = "customer: Remit invoices the customer (revenue); contractor: the contractor bills the tenant"),

@@ -153,3 +153,20 @@ Test(recon_link, party_keys_fold_case_and_blanks)
         cr_expect_str_eq(key, rows[i].key, "row %zu", i);
     }
 }
+
+Test(recon_link, numbers_are_trimmed_and_blank_is_empty)
+{
+    const struct {
+        const char *in, *out;
+    } rows[] = {
+        {"CT-1", "CT-1"}, {"  CT-1 ", "CT-1"}, {"\tCT 1\n", "CT 1"}, {"   ", ""}, {"", ""}, {NULL, ""},
+    };
+    for (size_t i = 0; i < N(rows); i++) {
+        char out[16];
+        link_trim(out, sizeof out, rows[i].in);
+        cr_expect_str_eq(out, rows[i].out, "row %zu", i);
+    }
+    char small[4];
+    link_trim(small, sizeof small, " ABCDEF ");
+    cr_expect_str_eq(small, "ABC");
+}

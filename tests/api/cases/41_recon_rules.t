@@ -156,3 +156,109 @@ GET /api/v1/reports/leakage
 --- 200 partial
 {"data": [{"customer_id": "{{unb_cust}}", "expected_to_date": "3000.00", "invoiced_to_date": "3000.00",
            "leakage": "1000.00", "missing_periods": 1}]}
+
+# ---- contract numbers: unique in the tenant ignoring case, trimmed, never blank (QA d05, d10) ----
+
+=== numbers: a contract ABC
+POST /api/v1/contracts
+
+{"contract_number": "ABC-{{run_id}}", "contract_name": "Alpha", "party_type": "contractor",
+ "contractor_name": "Alpha Ltd", "contract_start_date": "2026-01-01", "contract_end_date": "2026-12-31",
+ "period_amount": "100.00", "billing_cycle": "monthly"}
+--- 201 partial
+{"id": "{{abc_id=uuid}}", "contract_number": "ABC-{{run_id}}"}
+
+=== contract_number is unique per tenant ignoring case
+POST /api/v1/contracts
+
+{"contract_number": "abc-{{run_id}}", "contract_name": "Beta", "party_type": "contractor",
+ "contractor_name": "Beta Ltd", "contract_start_date": "2026-01-01", "contract_end_date": "2026-12-31",
+ "period_amount": "100.00", "billing_cycle": "monthly"}
+--- 409
+{"error": {"code": "duplicate", "field": "contract_number", "message": "contract_number abc-{{run_id}} is already used (as ABC-{{run_id}}): case does not tell numbers apart"}}
+
+=== contract_number surrounded by blanks is the same number
+POST /api/v1/contracts
+
+{"contract_number": "  ABC-{{run_id}} ", "contract_name": "Beta", "party_type": "contractor",
+ "contractor_name": "Beta Ltd", "contract_start_date": "2026-01-01", "contract_end_date": "2026-12-31",
+ "period_amount": "100.00", "billing_cycle": "monthly"}
+--- 409
+{"error": {"code": "duplicate", "field": "contract_number", "message": "{{string}}"}}
+
+=== numbers: another contract, its number given with blanks around it
+POST /api/v1/contracts
+
+{"contract_number": " DEF-{{run_id}}  ", "contract_name": "Delta", "party_type": "contractor",
+ "contractor_name": "Delta Ltd", "contract_start_date": "2026-01-01", "contract_end_date": "2026-12-31",
+ "period_amount": "100.00", "billing_cycle": "monthly"}
+--- 201 partial
+{"id": "{{def_id=uuid}}", "contract_number": "DEF-{{run_id}}", "version": 1}
+
+=== contract_number cannot be renamed onto another contract's number in another case
+PATCH /api/v1/contracts/{{def_id}}
+
+{"contract_number": "Abc-{{run_id}}"}
+--- 409
+{"error": {"code": "duplicate", "field": "contract_number", "message": "{{string}}"}}
+
+=== contract_number cannot be blank
+PATCH /api/v1/contracts/{{def_id}}
+
+{"contract_number": "   "}
+--- 422
+{"error": {"code": "required", "field": "contract_number", "message": "contract_number is required"}}
+
+=== a new contract's number cannot be blank
+POST /api/v1/contracts
+
+{"contract_number": "   ", "contract_name": "Blank", "party_type": "contractor",
+ "contractor_name": "Blank Ltd", "contract_start_date": "2026-01-01", "contract_end_date": "2026-12-31",
+ "period_amount": "100.00", "billing_cycle": "monthly"}
+--- 422
+{"error": {"code": "required", "field": "contract_number", "message": "contract_number is required"}}
+
+=== numbers: a contract may change the case of its own number
+PATCH /api/v1/contracts/{{def_id}}
+
+{"contract_number": "def-{{run_id}}"}
+--- 200 partial
+{"contract_number": "def-{{run_id}}", "version": 2}
+
+=== numbers: only the two contracts exist, unchanged by the refusals
+GET /api/v1/contracts?contract_name=Beta
+--- 200
+{"data": [], "next_cursor": null}
+
+=== numbers: the first is as it was
+GET /api/v1/contracts/{{abc_id}}
+--- 200 partial
+{"contract_number": "ABC-{{run_id}}", "version": 1}
+
+=== numbers: a bill quoting the exact number links to the one contract
+POST /api/v1/billing_records
+
+{"contractor_name": "Alpha Ltd", "contract_number": "ABC-{{run_id}}", "billing_number": "AL/{{run_id}}/1",
+ "billing_date": "2026-01-01", "billing_amount": "100.00"}
+--- 201 partial
+{"contract_id": "{{abc_id}}", "link_status": "linked", "link_method": "contract_number"}
+
+=== billing_number cannot be blank
+POST /api/v1/billing_records
+
+{"contract_id": "{{abc_id}}", "billing_number": "  ", "billing_date": "2026-02-01", "billing_amount": "100.00"}
+--- 422
+{"error": {"code": "required", "field": "billing_number", "message": "billing_number is required"}}
+
+=== billing_number is trimmed, so blanks do not make a second number
+POST /api/v1/billing_records
+
+{"contract_id": "{{abc_id}}", "billing_number": " AL/{{run_id}}/1 ", "billing_date": "2026-02-01",
+ "billing_amount": "100.00"}
+--- 409
+{"error": {"code": "duplicate", "field": "billing_number", "message": "billing_number AL/{{run_id}}/1 is already used by this contractor"}}
+
+=== numbers: the contract still has its one bill
+GET /api/v1/billing_records?contract_id={{abc_id}}
+--- 200 partial
+{"data": [{"billing_number": "AL/{{run_id}}/1", "billing_date": "2026-01-01"}], "next_cursor": null}
