@@ -18,7 +18,9 @@
  * - Status: created draft or active; draft -> active | terminated, active ->
  *   suspended | terminated, suspended -> active | terminated, expired ->
  *   active (a renewal: the end date must be today or later). expired is set only by
- *   the daily job; terminated is final. Terminating sets termination_date
+ *   the daily job; terminated is final, and so are a terminated contract's
+ *   period, termination date, currency, amounts, cycle, timing, terms and tax
+ *   rate (409 invalid_state). Terminating sets termination_date
  *   (default today, within the contract period): its last day; periods end there.
  * - A contract with billing records cannot be deleted.
  * - Every write re-matches the contract (or is deferred, during an import).
@@ -69,6 +71,35 @@ static int check_status(Ctx *ctx, Row *row, const Row *old, Date today, Error *e
         if (!e || date_parse(&end, e, strlen(e), "contract_end_date", NULL) < 0 || end < today)
             return err_set(err, ERR_INVALID, "contract_end_date",
                            "to renew an expired contract, move contract_end_date to today or later");
+    }
+    return 0;
+}
+
+/* What a terminated contract's schedule, budget and matching are computed from: frozen with it. */
+static const char *const frozen_when_terminated[] = {
+    "contract_start_date", "contract_end_date", "termination_date", "currency",     "period_amount",
+    "contract_amount",     "billing_cycle",     "billing_timing",   "payment_terms", "tax_rate",
+};
+
+static bool same_value(Value a, Value b)
+{
+    if (a.kind != b.kind)
+        return false;
+    if (a.kind == V_TEXT)
+        return a.len == b.len && (a.len == 0 || memcmp(a.s, b.s, a.len) == 0);
+    return a.kind == V_NULL || a.i == b.i;
+}
+
+/* terminated is final: its terms too, or the termination would be undone by moving them */
+static int check_terminated(const Row *row, const Row *old, Error *err)
+{
+    const char *from = old ? row_text(old, "contract_status") : NULL;
+    if (!from || strcmp(from, "terminated") != 0)
+        return 0;
+    for (size_t i = 0; i < sizeof frozen_when_terminated / sizeof frozen_when_terminated[0]; i++) {
+        const char *f = frozen_when_terminated[i];
+        if (!same_value(row_get(row, f), row_get(old, f)))
+            return err_set(err, ERR_STATE, f, "a terminated contract's %s cannot change", f);
     }
     return 0;
 }
@@ -218,6 +249,8 @@ static int contract_before_write(Ctx *ctx, const Table *t, Row *row, const Row *
     /* status */
     Date today = recon_today(ctx);
     rc = check_status(ctx, row, old, today, err);
+    if (rc == 0)
+        rc = check_terminated(row, old, err);
     if (rc < 0)
         return rc;
     const char *status = row_text(row, "contract_status");

@@ -262,3 +262,71 @@ POST /api/v1/billing_records
 GET /api/v1/billing_records?contract_id={{abc_id}}
 --- 200 partial
 {"data": [{"billing_number": "AL/{{run_id}}/1", "billing_date": "2026-01-01"}], "next_cursor": null}
+
+# ---- a terminated contract's terms are final (QA d07) ----
+
+=== terminated: a 2026 contract, 100.00 monthly
+POST /api/v1/contracts
+
+{"contract_number": "CR-{{run_id}}-7", "contract_name": "Ended", "party_type": "contractor",
+ "contractor_name": "Ended Ltd", "contract_start_date": "2026-01-01", "contract_end_date": "2026-12-31",
+ "period_amount": "100.00", "billing_cycle": "monthly"}
+--- 201 partial
+{"id": "{{term_id=uuid}}", "contract_amount": "1200.00"}
+
+=== terminated: terminated on 2026-06-30, its budget follows the shorter schedule
+PATCH /api/v1/contracts/{{term_id}}
+
+{"contract_status": "terminated", "termination_date": "2026-06-30", "termination_reason": "closed"}
+--- 200 partial
+{"contract_status": "terminated", "termination_date": "2026-06-30", "contract_amount": "600.00", "version": 2}
+
+=== a terminated contract's schedule fields cannot change
+PATCH /api/v1/contracts/{{term_id}}
+
+{"period_amount": "500.00", "contract_end_date": "2030-12-31", "termination_date": "2029-01-01"}
+--- 409
+{"error": {"code": "invalid_state", "field": "contract_end_date", "message": "a terminated contract's contract_end_date cannot change"}}
+
+=== a terminated contract's termination date cannot move
+PATCH /api/v1/contracts/{{term_id}}
+
+{"termination_date": "2026-09-30"}
+--- 409
+{"error": {"code": "invalid_state", "field": "termination_date", "message": "a terminated contract's termination_date cannot change"}}
+
+=== a terminated contract's amounts cannot change
+PATCH /api/v1/contracts/{{term_id}}
+
+{"period_amount": "500.00"}
+--- 409
+{"error": {"code": "invalid_state", "field": "period_amount", "message": "a terminated contract's period_amount cannot change"}}
+
+=== a terminated contract's budget cannot change
+PATCH /api/v1/contracts/{{term_id}}
+
+{"contract_amount": "9000.00"}
+--- 409
+{"error": {"code": "invalid_state", "field": "contract_amount", "message": "a terminated contract's contract_amount cannot change"}}
+
+=== terminated: the contract is as it was terminated
+GET /api/v1/contracts/{{term_id}}
+--- 200 partial
+{"contract_status": "terminated", "contract_end_date": "2026-12-31", "termination_date": "2026-06-30",
+ "period_amount": "100.00", "contract_amount": "600.00", "version": 2}
+
+=== terminated: its schedule still ends on its last day
+GET /api/v1/contracts/{{term_id}}/schedule
+--- 200 partial
+{"expected_total": "600.00", "contract_amount": "600.00",
+ "periods": [{"period_start": "2026-01-01"}, {"period_start": "2026-02-01"}, {"period_start": "2026-03-01"},
+             {"period_start": "2026-04-01"}, {"period_start": "2026-05-01"},
+             {"period_start": "2026-06-01", "period_end": "2026-07-01"}]}
+
+=== terminated: what does not move the schedule may still change
+PATCH /api/v1/contracts/{{term_id}}
+
+{"termination_reason": "closed: office moved", "contract_description": "kept for the record"}
+--- 200 partial
+{"termination_reason": "closed: office moved", "termination_date": "2026-06-30", "contract_amount": "600.00",
+ "version": 3}
