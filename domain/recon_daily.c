@@ -3,8 +3,10 @@
  * recon_daily_init.
  *
  * In order, in the tenant's transaction:
- *   1. contracts active or suspended whose last day (contract_end_date) has passed are expired
- *      (audited like any change);
+ *   1. active contracts whose last day (contract_end_date) has passed are expired (audited
+ *      like any change). A suspended one is left suspended: expired expects billing, so
+ *      expiring it would turn every period of the suspension into a missing period; whoever
+ *      resumes it (then the job expires it) or terminates it decides;
  *   2. expiry alerts for active contracts ending within the notice period;
  *   3. the unlinked queue is offered to linking again (new contracts may fit);
  *   4. the whole tenant is matched (missing periods appear as due dates pass);
@@ -28,7 +30,7 @@ static int expire_contracts(Ctx *ctx, const ReconSettings *s, ReconStats *st, Er
     Rows r;
     int rc = store_query(ctx->conn, &r,
                          "SELECT id FROM contracts WHERE tenant_id = $1 AND deleted_at IS NULL"
-                         " AND contract_status IN ('active', 'suspended') AND contract_end_date < $2 ORDER BY id",
+                         " AND contract_status = 'active' AND contract_end_date < $2 ORDER BY id",
                          p, 1, err);
     if (rc < 0)
         return rc;

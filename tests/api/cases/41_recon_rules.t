@@ -330,3 +330,52 @@ PATCH /api/v1/contracts/{{term_id}}
 --- 200 partial
 {"termination_reason": "closed: office moved", "termination_date": "2026-06-30", "contract_amount": "600.00",
  "version": 3}
+
+# ---- the daily job leaves a suspended contract suspended (QA d08); dated 2025, in the past ----
+
+=== suspended: an active contract that ended 2025-10-31, 100.00 monthly
+POST /api/v1/contracts
+
+{"contract_number": "CR-{{run_id}}-8", "contract_name": "Paused", "party_type": "contractor",
+ "contractor_name": "Paused Ltd", "contract_start_date": "2025-01-01", "contract_end_date": "2025-10-31",
+ "period_amount": "100.00", "billing_cycle": "monthly", "contract_status": "active"}
+--- 201 partial
+{"id": "{{susp_id=uuid}}"}
+
+=== suspended: January to March billed
+POST /api/v1/billing_records/import
+Content-Type: text/csv
+
+billing_number,billing_date,billing_amount,contract_number
+PA-{{run_id}}-1,2025-01-01,100.00,CR-{{run_id}}-8
+PA-{{run_id}}-2,2025-02-01,100.00,CR-{{run_id}}-8
+PA-{{run_id}}-3,2025-03-01,100.00,CR-{{run_id}}-8
+--- 201 partial
+{"imported": 3}
+
+=== suspended: then suspended
+PATCH /api/v1/contracts/{{susp_id}}
+
+{"contract_status": "suspended"}
+--- 200 partial
+{"contract_status": "suspended", "version": 2}
+
+=== suspended: no period is missing while it is suspended
+GET /api/v1/alerts?contract_id={{susp_id}}&alert_type=missing_period&is_resolved=false
+--- 200
+{"data": [], "next_cursor": null}
+
+=== suspended: the daily job runs
+POST /api/v1/reconciliation/daily
+--- 200 partial
+{"stats": {}}
+
+=== the daily job does not expire a suspended contract
+GET /api/v1/contracts/{{susp_id}}
+--- 200 partial
+{"contract_status": "suspended", "version": 2}
+
+=== suspended: and its suspension raised no missing period
+GET /api/v1/alerts?contract_id={{susp_id}}&alert_type=missing_period&is_resolved=false
+--- 200
+{"data": [], "next_cursor": null}
