@@ -13,7 +13,8 @@
  *   record is linked when exactly one contract is certain (domain/link.c): by
  *   contract_number, by a contract number in billing_description, or by party
  *   and date; else it stays unlinked with link_candidates ranked. A record a
- *   person unlinks (contract_id set to null) stays unlinked.
+ *   person unlinks (contract_id set to null) stays unlinked through later
+ *   edits, until a person links it (contract_id, or a new contract_number).
  * - billing_number is trimmed, not blank, and unique per party (contractor, or
  *   customer) in the tenant.
  * - Every change re-matches the contract(s) concerned, or the record alone
@@ -288,11 +289,16 @@ static int billing_before_write(Ctx *ctx, const Table *t, Row *row, const Row *o
         if (!row_text(row, "currency"))
             row_set_text(ctx, row, "currency", ctx->currency ? ctx->currency : "INR");
         bool unlinked_by_hand = old && row->set[ccol];
+        /* unlinked by a person earlier: later edits keep it so, unless they quote a new contract
+         * number (a person saying which contract it is); the candidates are still ranked */
+        bool stays_unlinked =
+            unlinked_by_hand || (old && same_text(row_text(old, "link_method"), "manual") &&
+                                 same_text(row_text(row, "contract_number"), row_text(old, "contract_number")));
         if (unlinked_by_hand || link_inputs_changed(t, row, old)) {
             rc = link(ctx, t, row, currency_given, err);
             if (rc < 0)
                 return rc;
-            if (unlinked_by_hand) {   /* a person unlinked it: it stays so (link_method manual) */
+            if (stays_unlinked) {   /* a person unlinked it: it stays so (link_method manual) */
                 row_set(row, "contract_id", val_null());
                 row_set_text(ctx, row, "link_status", "unlinked");
                 row_set_text(ctx, row, "link_method", "manual");

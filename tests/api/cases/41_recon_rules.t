@@ -379,3 +379,48 @@ GET /api/v1/contracts/{{susp_id}}
 GET /api/v1/alerts?contract_id={{susp_id}}&alert_type=missing_period&is_resolved=false
 --- 200
 {"data": [], "next_cursor": null}
+
+# ---- a record a person unlinked stays unlinked through later edits (QA d04) ----
+
+=== unlinked: a contract of Delta
+POST /api/v1/contracts
+
+{"contract_number": "CR-{{run_id}}-4", "contract_name": "Delta works", "party_type": "contractor",
+ "contractor_name": "Delta {{run_id}}", "contract_start_date": "2026-01-01", "contract_end_date": "2026-12-31",
+ "period_amount": "100.00", "billing_cycle": "monthly"}
+--- 201 partial
+{"id": "{{delta_id=uuid}}"}
+
+=== unlinked: Delta's bill is linked by party and period
+POST /api/v1/billing_records
+
+{"contractor_name": "Delta {{run_id}}", "billing_number": "DL/{{run_id}}/1", "billing_date": "2026-04-15",
+ "billing_amount": "100.00"}
+--- 201 partial
+{"id": "{{delta_bill=uuid}}", "contract_id": "{{delta_id}}", "link_status": "linked", "link_method": "party_period"}
+
+=== unlinked: a person unlinks it
+PATCH /api/v1/billing_records/{{delta_bill}}
+
+{"contract_id": null}
+--- 200 partial
+{"contract_id": null, "link_status": "unlinked", "link_method": "manual"}
+
+=== a record a person unlinked is not linked again by a later edit
+PATCH /api/v1/billing_records/{{delta_bill}}
+
+{"billing_description": "April services", "billing_amount": "90.00"}
+--- 200 partial
+{"contract_id": null, "link_status": "unlinked", "link_method": "manual", "billing_description": "April services"}
+
+=== unlinked: it is still unlinked when read again
+GET /api/v1/billing_records/{{delta_bill}}
+--- 200 partial
+{"contract_id": null, "link_status": "unlinked", "link_method": "manual", "billing_amount": "90.00"}
+
+=== unlinked: quoting a contract number is a person linking it
+PATCH /api/v1/billing_records/{{delta_bill}}
+
+{"contract_number": "CR-{{run_id}}-4"}
+--- 200 partial
+{"contract_id": "{{delta_id}}", "link_status": "linked", "link_method": "contract_number"}
