@@ -7,6 +7,9 @@
  * creates it. A key acts with its built-in role, or with exactly the
  * permissions of its custom role; revoked, deleted or expired keys stop working
  * at once. last_used_at is kept to the minute (not written on every request).
+ * A key never outranks whoever creates or changes it: its built-in role at most
+ * the caller's (perm_rank), its custom role only with each of its permissions
+ * held (403), so api_keys.write is not a way to become an admin.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -89,10 +92,28 @@ int apikey_touch(Ctx *ctx, const char *key_id, Error *err)
                       err);
 }
 
+static bool text_changed(const Row *row, const Row *old, const char *field)
+{
+    const char *x = row_text(row, field), *y = old ? row_text(old, field) : NULL;
+    return x && (!y || strcmp(x, y) != 0);
+}
+
+/* See the banner: a key acts with its role, so giving it one is granting that role. */
+static int check_grant(Ctx *ctx, const Row *row, const Row *old, Error *err)
+{
+    if (text_changed(row, old, "role") && role_parse(row_text(row, "role")) > perm_rank(ctx))
+        return err_set(err, ERR_FORBIDDEN, "role", "a key's role cannot be higher than yours (%s)",
+                       role_name(perm_rank(ctx)));
+    if (text_changed(row, old, "role_id"))
+        return permissions_check_role(ctx, row_text(row, "role_id"), "role_id", err);
+    return 0;
+}
+
 static int key_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
-    if (old)
-        return 0;
+    int grc = check_grant(ctx, row, old, err);
+    if (grc < 0 || old)
+        return grc;
     unsigned char buf[64];
     char id[40], token[100], hash[65];
     Uuid u;

@@ -38,6 +38,10 @@ void notify_init(void);        /* notify*.c: notifications to customers, their p
 json_t *permissions_list(void);
 bool permissions_known(const char *code);
 int permissions_load(Ctx *ctx, const char *json_text, size_t len);
+/* 403 on `field` unless the caller holds every codename of the JSON array `codes`. */
+int permissions_check_held(Ctx *ctx, json_t *codes, const char *field, Error *err);
+/* The same for the codenames of the tenant's custom role `role_id`. */
+int permissions_check_role(Ctx *ctx, const char *role_id, const char *field, Error *err);
 /* domain/apikeys.c: "Bearer rak_..." */
 int apikey_decode(const char *token, Ctx *ctx, char key_id[40], Error *err);
 int apikey_load(Ctx *ctx, const char *key_id, const char *token, bool *stale, Error *err);

@@ -1,5 +1,6 @@
 /* domain/permissions.c — the permission list and custom roles.
- * Exports permissions_init, permissions_list, permissions_known, permissions_load.
+ * Exports permissions_init, permissions_list, permissions_known, permissions_load,
+ * permissions_check_held, permissions_check_role.
  *
  * The codenames are derived from the registry: "<table>.read" and
  * "<table>.write" for every served table (sub-resources go with their owner),
@@ -8,6 +9,10 @@
  * is what GET /api/v1/permissions returns and what the role-matrix test checks.
  * A custom role is a set of codenames; a user or API key with a custom role has
  * exactly those permissions, nothing from the built-in role.
+ *
+ * Nobody grants more than they hold: giving a custom role to a user or a key,
+ * or putting a codename into a role, takes holding each codename (403), so a
+ * custom role with users.write, api_keys.write or roles.write is not a way up.
  */
 #include <stdio.h>
 #include <string.h>
@@ -100,6 +105,39 @@ int permissions_load(Ctx *ctx, const char *json_text, size_t len)
     ctx->auth = a;
     json_decref(arr);
     return 0;
+}
+
+int permissions_check_held(Ctx *ctx, json_t *codes, const char *field, Error *err)
+{
+    size_t i;
+    json_t *code;
+    json_array_foreach(codes, i, code) {
+        if (json_is_string(code) && !perm_has(ctx, json_string_value(code), ROLE_ADMIN))
+            return err_set(err, ERR_FORBIDDEN, field, "the role grants %s, which you do not hold",
+                           json_string_value(code));
+    }
+    return 0;
+}
+
+int permissions_check_role(Ctx *ctx, const char *role_id, const char *field, Error *err)
+{
+    Rows r;
+    Value p[1] = {val_text(role_id)};
+    int rc = store_query(ctx->conn, &r, "SELECT permissions FROM roles WHERE tenant_id = $1 AND id = $2", p, 1, err);
+    if (rc < 0)
+        return rc;
+    json_t *perms = NULL;
+    if (rows_next(&r)) {
+        Value v = rows_get(&r, 0);
+        if (v.kind == V_TEXT)
+            perms = json_loadb(v.s, v.len, 0, NULL);
+    }
+    rc = rows_error(&r, err);
+    rows_close(&r);
+    if (rc == 0)
+        rc = permissions_check_held(ctx, perms, field, err);
+    json_decref(perms);
+    return rc;
 }
 
 static int list_endpoint(Ctx *ctx, const ActionIn *in, ActionResult *out, Error *err)

@@ -143,28 +143,7 @@ static int check_grant(Ctx *ctx, const Row *row, const Row *old, Error *err)
     const char *role_id = row_text(row, "role_id");
     if (!role_id || (old && !text_differs(row, old, "role_id")))
         return 0;
-    Rows r;
-    Value p[1] = {val_text(role_id)};
-    int rc = store_query(ctx->conn, &r, "SELECT permissions FROM roles WHERE tenant_id = $1 AND id = $2", p, 1, err);
-    if (rc < 0)
-        return rc;
-    json_t *perms = NULL;
-    if (rows_next(&r)) {
-        Value v = rows_get(&r, 0);
-        if (v.kind == V_TEXT)
-            perms = json_loadb(v.s, v.len, 0, NULL);
-    }
-    rc = rows_error(&r, err);
-    rows_close(&r);
-    size_t i;
-    json_t *code;
-    json_array_foreach(perms, i, code) {
-        if (rc == 0 && json_is_string(code) && !perm_has(ctx, json_string_value(code), ROLE_ADMIN))
-            rc = err_set(err, ERR_FORBIDDEN, "role_id", "the role grants %s, which you do not hold",
-                         json_string_value(code));
-    }
-    json_decref(perms);
-    return rc;
+    return permissions_check_role(ctx, role_id, "role_id", err);
 }
 
 static int users_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)

@@ -1,5 +1,5 @@
 /* model/perm.c — permission checks derived from the registry; see perm.h.
- * Exports perm_allows, perm_allows_action, perm_has, role_parse, role_name.
+ * Exports perm_allows, perm_allows_action, perm_has, perm_rank, role_parse, role_name.
  */
 #include "model/perm.h"
 
@@ -39,6 +39,13 @@ bool perm_has(const Ctx *ctx, const char *codename, Role builtin_min)
     }
     Role need = builtin_min ? builtin_min : ROLE_ADMIN;
     return ctx->role >= need;
+}
+
+Role perm_rank(const Ctx *ctx)
+{
+    if (ctx->auth && ctx->auth->permissions && ctx->role >= ROLE_ADMIN)
+        return ROLE_MANAGER;
+    return ctx->role;
 }
 
 bool perm_allows(const Ctx *ctx, const Table *t, bool write)

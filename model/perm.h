@@ -19,6 +19,9 @@ typedef struct AuthInfo {
 bool perm_allows(const Ctx *ctx, const Table *t, bool write);
 bool perm_allows_action(const Ctx *ctx, const Table *t, const Action *a);
 bool perm_has(const Ctx *ctx, const char *codename, Role builtin_min);
+/* The caller's rank for "nobody grants more than they hold": the built-in role, except that a
+ * custom role never ranks as admin (it holds exactly its codenames, an admin holds everything). */
+Role perm_rank(const Ctx *ctx);
 Role role_parse(const char *name);
 const char *role_name(Role r);
 

@@ -1,0 +1,105 @@
+# 3x_privileges.t — nobody grants more than they hold: a custom role with api_keys.write,
+# users.write or roles.write is not a way up, and an Idempotency-Key replay answers only the
+# caller who made the request (domain/apikeys.c, domain/users.c, domain/permissions.c,
+# api/idempotency.c). Every refusal is followed by a read showing nothing changed.
+@header X-Remit-Test-Ip: 10.33.0.1
+
+=== sign up an admin
+POST /api/v1/auth/signup
+
+{"tenant_name": "Privileges Co {{run_id}}", "email": "owner-{{run_id}}@priv.test", "password": "correct horse 1"}
+--- 201 partial
+{"access_token": "{{admin_token=string}}", "tenant": {"slug": "{{slug=string}}"}, "user": {"id": "{{admin_id=uuid}}"}}
+
+@header Authorization: Bearer {{admin_token}}
+
+=== a key managers role
+POST /api/v1/roles
+
+{"name": "Key managers {{run_id}}", "permissions": ["api_keys.read", "api_keys.write"]}
+--- 201 partial
+{"id": "{{keys_role=uuid}}"}
+
+=== a plain user holding it
+POST /api/v1/users
+
+{"email": "keys-{{run_id}}@priv.test", "role": "user", "role_id": "{{keys_role}}", "password": "keys password 12"}
+--- 201 partial
+{"id": "{{keys_id=uuid}}"}
+
+=== signs in
+POST /api/v1/auth/login
+Authorization:
+
+{"email": "keys-{{run_id}}@priv.test", "password": "keys password 12"}
+--- 200 partial
+{"access_token": "{{keys_token=string}}"}
+
+=== a key's role can never exceed its creator's: creating an admin key is refused
+POST /api/v1/api_keys
+Authorization: Bearer {{keys_token}}
+
+{"name": "escalate", "role": "admin"}
+--- 403
+{"error": {"code": "forbidden", "field": "role", "message": "a key's role cannot be higher than yours (user)"}}
+
+=== nor a manager key
+POST /api/v1/api_keys
+Authorization: Bearer {{keys_token}}
+
+{"name": "escalate", "role": "manager"}
+--- 403
+{"error": {"code": "forbidden", "field": "role", "message": "a key's role cannot be higher than yours (user)"}}
+
+=== and no key was created
+GET /api/v1/api_keys
+--- 200
+{"data": [], "next_cursor": null}
+
+=== a key with the creator's own role is fine
+POST /api/v1/api_keys
+Authorization: Bearer {{keys_token}}
+
+{"name": "plain", "role": "user"}
+--- 201 partial
+{"id": "{{plain_key=uuid}}", "role": "user", "version": 1}
+
+=== a key's role can never exceed its creator's: raising it with PATCH is refused
+PATCH /api/v1/api_keys/{{plain_key}}
+Authorization: Bearer {{keys_token}}
+
+{"role": "admin"}
+--- 403
+{"error": {"code": "forbidden", "field": "role", "message": "a key's role cannot be higher than yours (user)"}}
+
+=== and the key is unchanged
+GET /api/v1/api_keys/{{plain_key}}
+--- 200 partial
+{"id": "{{plain_key}}", "role": "user", "role_id": null, "version": 1}
+
+=== a broader custom role exists
+POST /api/v1/roles
+
+{"name": "Exporters {{run_id}}", "permissions": ["api_keys.read", "tenant.export"]}
+--- 201 partial
+{"id": "{{export_role=uuid}}"}
+
+=== a key cannot be given a custom role with permissions its creator does not hold
+PATCH /api/v1/api_keys/{{plain_key}}
+Authorization: Bearer {{keys_token}}
+
+{"role_id": "{{export_role}}"}
+--- 403
+{"error": {"code": "forbidden", "field": "role_id", "message": "the role grants tenant.export, which you do not hold"}}
+
+=== and the key is still unchanged
+GET /api/v1/api_keys/{{plain_key}}
+--- 200 partial
+{"id": "{{plain_key}}", "role": "user", "role_id": null, "version": 1}
+
+=== an admin may make an admin key
+POST /api/v1/api_keys
+
+{"name": "ci deploy key", "role": "admin"}
+--- 201 partial
+{"role": "admin"}
