@@ -7,7 +7,11 @@
  * request with the same key waits on the key's unique index (PostgreSQL) or on
  * the writer lock (SQLite) until the first commits, then replays its response;
  * if the first failed and rolled back, the second simply runs. The same key
- * with another method, path or body is a 409. A replay is the first response
+ * with another method, path, query string, body or caller is a 409: the
+ * request's fingerprint names who sends it (the user, or the API key), so a
+ * replay never shows one caller's response — an API key's secret, say — to
+ * another who could not have made the request, and ?dry_run=true is not
+ * answered for the real run. A replay is the first response
  * whole: status, body, content type and the headers that describe the result
  * (Location, ETag, Content-Disposition), plus Idempotent-Replayed: true.
  */
@@ -21,11 +25,21 @@
 #include "core/date.h"
 #include "core/id.h"
 
-static void request_hash(Request *r, char out[65])
+static int hash_arg(Request *r, const char *k, const char *v, void *arg)
+{
+    (void)r;
+    buf_printf((Buf *)arg, "%s%s%s\n", k, v ? "=" : "", v ? v : "");
+    return 0;
+}
+
+/* The caller, the request line with its query arguments in order, then the body. */
+static void request_hash(Request *r, const char *caller, char out[65])
 {
     Buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "%s %s\n", r->method, r->path);
+    buf_printf(&b, "%s\n%s %s\n", caller, r->method, r->path);
+    req_each_arg(r, hash_arg, &b);
+    buf_append(&b, "\n", 1);
     buf_append(&b, r->body.data ? r->body.data : "", r->body.len);
     id_sha256_hex(out, buf_cstr(&b), b.len);
     buf_free(&b);
@@ -42,7 +56,7 @@ static bool key_ok(const char *k)
     return true;
 }
 
-bool idem_begin(Request *r, const char *key, bool *owned)
+bool idem_begin(Request *r, const char *key, const char *caller, bool *owned)
 {
     Error e;
     *owned = false;
@@ -51,7 +65,7 @@ bool idem_begin(Request *r, const char *key, bool *owned)
         return true;
     }
     char hash[65], id[40], ts[40];
-    request_hash(r, hash);
+    request_hash(r, caller, hash);
     uuid_v7_str(id);
     ts_format(ts, sizeof ts, r->ctx.now);
     Value p[7] = {val_text(id), val_text(key), val_text(r->method), val_text(r->path), val_text(hash), val_text(ts),

@@ -244,7 +244,9 @@ static void authenticated(Request *r, const char **seg, int nseg)
         apikey_touch(&r->ctx, session_id, &e);
     const char *idem = strcmp(r->method, "POST") == 0 ? req_header(r, "Idempotency-Key") : NULL;
     bool owned = false;
-    if (idem && idem_begin(r, idem, &owned)) {
+    const char *caller = arena_printf(&r->arena, "%s:%s", api_key ? "key" : "user",
+                                      api_key ? session_id : r->ctx.user_id);
+    if (idem && idem_begin(r, idem, caller, &owned)) {
         /* replayed or refused: nothing of this request is kept */
         if (r->status >= 400)
             store_rollback(c);

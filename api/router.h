@@ -25,7 +25,8 @@ void run_action(Request *r, const char *method, bool raw_body, const char *id, c
 /* Per-IP limit for endpoints without a token: 0 = allowed, else seconds to wait. */
 int ratelimit_check(const char *ip);
 size_t router_body_cap(const char *method, const char *path, size_t dflt);
-bool idem_begin(Request *r, const char *key, bool *owned);
+/* caller names who sends the request ("user:<id>" or "key:<id>"): part of its fingerprint. */
+bool idem_begin(Request *r, const char *key, const char *caller, bool *owned);
 int  idem_store(Request *r, const char *key, Error *err);
 
 #endif

@@ -103,3 +103,77 @@ POST /api/v1/api_keys
 {"name": "ci deploy key", "role": "admin"}
 --- 201 partial
 {"role": "admin"}
+
+# --- an Idempotency-Key replay answers only the same caller with the same request
+
+=== a plain user of the same tenant
+POST /api/v1/users
+
+{"email": "clerk-{{run_id}}@priv.test", "role": "user", "password": "clerk password 12"}
+--- 201 partial
+{"id": "{{clerk_id=uuid}}"}
+
+=== the clerk signs in
+POST /api/v1/auth/login
+Authorization:
+
+{"email": "clerk-{{run_id}}@priv.test", "password": "clerk password 12"}
+--- 200 partial
+{"access_token": "{{clerk_token=string}}"}
+
+=== an admin creates a key with an Idempotency-Key
+POST /api/v1/api_keys
+Idempotency-Key: deploy-key-{{run_id}}
+
+{"name": "deploy key", "role": "admin"}
+--- 201 partial
+{"id": "{{deploy_key=uuid}}", "role": "admin"}
+
+=== an Idempotency-Key replay is only for the same caller: another user's same key and body is a 409, not the admin's response
+POST /api/v1/api_keys
+Authorization: Bearer {{clerk_token}}
+Idempotency-Key: deploy-key-{{run_id}}
+
+{"name": "deploy key", "role": "admin"}
+--- 409
+{"error": {"code": "idempotency_mismatch", "field": "Idempotency-Key", "message": "{{string}}"}}
+
+=== and there is still exactly one deploy key
+GET /api/v1/api_keys?name=deploy%20key
+--- 200 partial
+{"data": [{"id": "{{deploy_key}}", "role": "admin"}], "next_cursor": null}
+
+=== the admin's own replay still works
+POST /api/v1/api_keys
+Idempotency-Key: deploy-key-{{run_id}}
+
+{"name": "deploy key", "role": "admin"}
+--- 201 partial
+Idempotent-Replayed: true
+
+{"id": "{{deploy_key}}", "role": "admin"}
+
+=== an Idempotency-Key replay is only for the same query: a dry run first
+POST /api/v1/customers/import?dry_run=true
+Content-Type: text/csv
+Idempotency-Key: import-{{run_id}}
+
+code,name
+IDQ1,Idem Query
+--- 200
+{"rows": 1, "imported": 0, "would_import": 1, "rejected": 0, "dry_run": true, "errors": []}
+
+=== then the real import with the same key is a 409, not the dry run's replay
+POST /api/v1/customers/import
+Content-Type: text/csv
+Idempotency-Key: import-{{run_id}}
+
+code,name
+IDQ1,Idem Query
+--- 409
+{"error": {"code": "idempotency_mismatch", "field": "Idempotency-Key", "message": "{{string}}"}}
+
+=== and nothing was imported
+GET /api/v1/customers
+--- 200
+{"data": [], "next_cursor": null}
