@@ -17,6 +17,9 @@
  * Nobody grants more than they hold: giving the admin role takes a built-in
  * admin, and giving a custom role (role_id) takes holding each of its
  * permissions (403), so a custom role with users.write is not a way up.
+ * Nor does anyone change the email, role, password or status of a user who
+ * outranks them (perm_rank), or raise a user above their own rank (403): an
+ * email change moves the password-reset channel, so it is a takeover.
  *
  * Delete (soft): an admin cannot delete themselves or the last active admin
  * (409). Deleting anonymises the row first — email becomes
@@ -146,9 +149,31 @@ static int check_grant(Ctx *ctx, const Row *row, const Row *old, Error *err)
     return permissions_check_role(ctx, role_id, "role_id", err);
 }
 
+/* See the banner: the fields that decide who can sign in as the user and with what rights. */
+static int check_rank(Ctx *ctx, const Row *row, const Row *old, Error *err)
+{
+    Role mine = perm_rank(ctx);
+    if (old && role_parse(row_text(old, "role")) > mine) {
+        static const char *const guarded[] = {"email", "role", "password_hash"};
+        for (size_t i = 0; i < sizeof guarded / sizeof guarded[0]; i++)
+            if (text_differs(row, old, guarded[i]))
+                return err_set(err, ERR_FORBIDDEN, strcmp(guarded[i], "password_hash") ? guarded[i] : "password",
+                               "you cannot change the %s of a user whose role is higher than yours",
+                               strcmp(guarded[i], "password_hash") ? guarded[i] : "password");
+        if (row_int(row, "is_active") != row_int(old, "is_active"))
+            return err_set(err, ERR_FORBIDDEN, "is_active",
+                           "you cannot change the is_active of a user whose role is higher than yours");
+    }
+    if (role_parse(row_text(row, "role")) > mine && (!old || text_differs(row, old, "role")))
+        return err_set(err, ERR_FORBIDDEN, "role", "you cannot give a role higher than yours (%s)", role_name(mine));
+    return 0;
+}
+
 static int users_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
     int grc = check_grant(ctx, row, old, err);
+    if (grc == 0)
+        grc = check_rank(ctx, row, old, err);
     if (grc < 0)
         return grc;
     if (!old) {

@@ -177,3 +177,82 @@ IDQ1,Idem Query
 GET /api/v1/customers
 --- 200
 {"data": [], "next_cursor": null}
+
+# --- a users.write holder cannot take over a user who outranks them
+
+=== a user managers role
+POST /api/v1/roles
+
+{"name": "User managers {{run_id}}", "permissions": ["users.read", "users.write"]}
+--- 201 partial
+{"id": "{{hr_role=uuid}}"}
+
+=== a plain HR user holding it
+POST /api/v1/users
+
+{"email": "hr-{{run_id}}@priv.test", "role": "user", "role_id": "{{hr_role}}", "password": "hr password 123"}
+--- 201 partial
+{"id": "{{hr_id=uuid}}"}
+
+=== the HR user signs in
+POST /api/v1/auth/login
+Authorization:
+
+{"email": "hr-{{run_id}}@priv.test", "password": "hr password 123"}
+--- 200 partial
+{"access_token": "{{hr_token=string}}"}
+
+=== a user may not change the email of a user whose role is higher
+PATCH /api/v1/users/{{admin_id}}
+Authorization: Bearer {{hr_token}}
+
+{"email": "attacker-{{run_id}}@evil.test"}
+--- 403
+{"error": {"code": "forbidden", "field": "email", "message": "you cannot change the email of a user whose role is higher than yours"}}
+
+=== a user may not deactivate a user whose role is higher
+PATCH /api/v1/users/{{admin_id}}
+Authorization: Bearer {{hr_token}}
+
+{"is_active": false}
+--- 403
+{"error": {"code": "forbidden", "field": "is_active", "message": "you cannot change the is_active of a user whose role is higher than yours"}}
+
+=== the admin is unchanged
+GET /api/v1/users/{{admin_id}}
+--- 200 partial
+{"email": "owner-{{run_id}}@priv.test", "role": "admin", "is_active": true, "version": 1}
+
+=== a user may not raise anyone above their own role
+PATCH /api/v1/users/{{clerk_id}}
+Authorization: Bearer {{hr_token}}
+
+{"role": "manager"}
+--- 403
+{"error": {"code": "forbidden", "field": "role", "message": "you cannot give a role higher than yours (user)"}}
+
+=== nor create a user above it
+POST /api/v1/users
+Authorization: Bearer {{hr_token}}
+
+{"email": "mgr-{{run_id}}@priv.test", "role": "manager", "password": "manager pass 12"}
+--- 403
+{"error": {"code": "forbidden", "field": "role", "message": "you cannot give a role higher than yours (user)"}}
+
+=== the clerk is unchanged and no manager was made
+GET /api/v1/users?role=manager
+--- 200
+{"data": [], "next_cursor": null}
+
+=== and the clerk is still a user
+GET /api/v1/users/{{clerk_id}}
+--- 200 partial
+{"role": "user", "first_name": null}
+
+=== a peer may still be changed
+PATCH /api/v1/users/{{clerk_id}}
+Authorization: Bearer {{hr_token}}
+
+{"first_name": "Clara"}
+--- 200 partial
+{"first_name": "Clara", "role": "user"}

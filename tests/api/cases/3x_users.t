@@ -273,13 +273,13 @@ Authorization: Bearer {{hr_token}}
 --- 409
 {"error": {"code": "conflict", "message": "the tenant's last active admin cannot be deleted"}}
 
-=== nor demote them
+=== nor demote them: they outrank the custom role
 PATCH /api/v1/users/{{admin_id}}
 Authorization: Bearer {{hr_token}}
 
 {"role": "user"}
---- 409
-{"error": {"code": "conflict", "field": "role", "message": "the tenant's last active admin cannot be demoted or deactivated"}}
+--- 403
+{"error": {"code": "forbidden", "field": "role", "message": "you cannot change the role of a user whose role is higher than yours"}}
 
 === and may delete an ordinary user
 DELETE /api/v1/users/{{ivy2_id}}
