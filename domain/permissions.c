@@ -168,6 +168,8 @@ static int role_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old,
             }
         }
     }
+    if (rc == 0)   /* nobody grants more than they hold, to their own role or a new one */
+        rc = permissions_check_held(ctx, arr, "permissions", err);
     json_decref(arr);
     return rc;
 }

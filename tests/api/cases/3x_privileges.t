@@ -256,3 +256,61 @@ Authorization: Bearer {{hr_token}}
 {"first_name": "Clara"}
 --- 200 partial
 {"first_name": "Clara", "role": "user"}
+
+# --- a roles.write holder cannot grant a permission it does not hold
+
+=== a role managers role
+POST /api/v1/roles
+
+{"name": "Role managers {{run_id}}", "permissions": ["roles.read", "roles.write"]}
+--- 201 partial
+{"id": "{{roles_role=uuid}}"}
+
+=== a plain user holding the role managers role
+POST /api/v1/users
+
+{"email": "roles-{{run_id}}@priv.test", "role": "user", "role_id": "{{roles_role}}", "password": "roles password 12"}
+--- 201 partial
+{"id": "{{roles_user=uuid}}"}
+
+=== the role manager signs in
+POST /api/v1/auth/login
+Authorization:
+
+{"email": "roles-{{run_id}}@priv.test", "password": "roles password 12"}
+--- 200 partial
+{"access_token": "{{roles_token=string}}"}
+
+=== one cannot grant a permission one does not hold: not to one's own role
+PATCH /api/v1/roles/{{roles_role}}
+Authorization: Bearer {{roles_token}}
+
+{"permissions": ["roles.read", "roles.write", "tenant.export"]}
+--- 403
+{"error": {"code": "forbidden", "field": "permissions", "message": "the role grants tenant.export, which you do not hold"}}
+
+=== nor in a new role
+POST /api/v1/roles
+Authorization: Bearer {{roles_token}}
+
+{"name": "Broader {{run_id}}", "permissions": ["roles.read", "users.write"]}
+--- 403
+{"error": {"code": "forbidden", "field": "permissions", "message": "the role grants users.write, which you do not hold"}}
+
+=== the role is unchanged
+GET /api/v1/roles/{{roles_role}}
+--- 200 partial
+{"permissions": ["roles.read", "roles.write"], "version": 1}
+
+=== and no broader role was made
+GET /api/v1/roles?name=Broader%20{{run_id}}
+--- 200
+{"data": [], "next_cursor": null}
+
+=== a role within one's own permissions is fine
+POST /api/v1/roles
+Authorization: Bearer {{roles_token}}
+
+{"name": "Readers {{run_id}}", "permissions": ["roles.read"]}
+--- 201 partial
+{"permissions": ["roles.read"]}
