@@ -6,8 +6,11 @@
  *    "tables": {"<table>": [rows...], ...}}
  * with a key for EVERY tenant table of the registry (enumerated with
  * registry_at, so a new table is exported without touching this file),
- * internal ones included (sessions, tokens, outbox, idempotency keys), soft-
- * deleted rows included with their deleted_at. Rows are the stored values
+ * internal ones included (sessions, tokens, outbox), soft-deleted rows
+ * included with their deleted_at — all but idempotency_keys: that table is a
+ * cache of recent responses, not the tenant's data, and a cached response can
+ * hold a secret shown only once (a new API key's "key"). Leaving the table out
+ * is safer than redacting responses, whose content no field type describes. Rows are the stored values
  * in the API's JSON forms (money and decimals as strings), without
  * decoration, ordered by id. SECRET fields (password and token hashes,
  * encrypted setting values) are never written.
@@ -128,7 +131,7 @@ static int tenant_export(Ctx *ctx, const ActionIn *in, ActionResult *out, Error 
     int64_t nrows = 0;
     for (int i = 0; rc == 0 && i < registry_count(); i++) {
         const Table *t = registry_at(i);
-        if (table_is_global(t))
+        if (table_is_global(t) || strcmp(t->name, "idempotency_keys") == 0)   /* a cache; see the banner */
             continue;
         if (ntables++)
             buf_putc(&b, ',');

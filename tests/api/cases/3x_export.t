@@ -54,7 +54,7 @@ Content-Disposition: attachment; filename="remit-export-{{slug}}-{{date}}.json"
    "system_settings": [{"id": "{{setting_id}}", "setting_key": "smtp.password", "setting_value": null,
                         "is_encrypted": true}],
    "sessions": [], "audit_logs": [], "outbox": [], "email_verifications": [], "password_reset_tokens": [],
-   "idempotency_keys": [], "contacts": []}}
+   "contacts": []}}
 
 === the export is for admins
 GET /api/v1/tenant/export

@@ -314,3 +314,10 @@ Authorization: Bearer {{roles_token}}
 {"name": "Readers {{run_id}}", "permissions": ["roles.read"]}
 --- 201 partial
 {"permissions": ["roles.read"]}
+
+# --- the tenant export leaves out the Idempotency-Key cache, where a new key's secret is kept
+
+=== the tenant export holds the keys, without their secrets and without the replay cache
+GET /api/v1/tenant/export
+--- 200 partial
+{"tables": {"api_keys": [{"role": "user"}, {"role": "admin"}, {"id": "{{deploy_key}}", "role": "admin"}]}}
