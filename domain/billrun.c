@@ -848,6 +848,7 @@ static const Endpoint preview_ep = {
 
 static const Endpoint runs_ep = {
     .method = "POST", .path = "billing/runs", .write = false, .role = ROLE_MANAGER,
+    .permission = "billing_runs.write",   /* a custom role runs bills only when it lists this */
     .run = runs_endpoint,
     .doc = "Bills every customer whose cycles end on or before date, each customer whole, committed a chunk of"
            " customers at a time; idempotent (a run that stopped is finished by running it again)",

@@ -321,3 +321,64 @@ Authorization: Bearer {{roles_token}}
 GET /api/v1/tenant/export
 --- 200 partial
 {"tables": {"api_keys": [{"role": "user"}, {"role": "admin"}, {"id": "{{deploy_key}}", "role": "admin"}]}}
+
+# --- an endpoint without a permission name goes by rank, and a custom role never ranks as admin
+# (a tenant of its own: the trial's user limit)
+
+=== sign up a second tenant
+POST /api/v1/auth/signup
+Authorization:
+
+{"tenant_name": "Viewers Co {{run_id}}", "email": "owner2-{{run_id}}@priv.test", "password": "correct horse 2"}
+--- 201 partial
+{"access_token": "{{owner2_token=string}}", "tenant": {"slug": "{{viewers_slug=string}}"}}
+
+@header Authorization: Bearer {{owner2_token}}
+
+=== a viewers role
+POST /api/v1/roles
+
+{"name": "Viewers {{run_id}}", "permissions": ["customers.read"]}
+--- 201 partial
+{"id": "{{viewers_role=uuid}}"}
+
+=== an admin held to it
+POST /api/v1/users
+
+{"email": "viewer-{{run_id}}@priv.test", "role": "admin", "role_id": "{{viewers_role}}", "password": "viewer password 1"}
+--- 201 partial
+{"id": "{{viewer_id=uuid}}"}
+
+=== the viewer signs in
+POST /api/v1/auth/login
+Authorization:
+
+{"tenant": "{{viewers_slug}}", "email": "viewer-{{run_id}}@priv.test", "password": "viewer password 1"}
+--- 200 partial
+{"access_token": "{{viewer_token=string}}"}
+
+=== a custom role limits the endpoints without a permission name: tenant settings are refused
+POST /api/v1/tenant/settings
+Authorization: Bearer {{viewer_token}}
+
+{"timezone": "Pacific/Auckland"}
+--- 403 partial
+{"error": {"code": "forbidden"}}
+
+=== and the tenant's time zone is unchanged
+GET /api/v1/tenant
+--- 200 partial
+{"timezone": "Asia/Kolkata"}
+
+=== a bill run needs billing_runs.write, which the viewers role does not list
+POST /api/v1/billing/runs
+Authorization: Bearer {{viewer_token}}
+
+{"date": "2026-11-01"}
+--- 403 partial
+{"error": {"code": "forbidden"}}
+
+=== and no run was recorded
+GET /api/v1/billing_runs
+--- 200
+{"data": [], "next_cursor": null}
