@@ -121,6 +121,12 @@ static json_t *check_export(const char *token, const char *tenant_id, int *nonem
     names.p = names.buf;
     char name[128];
     while (next_line(&names, name, sizeof name)) {
+        if (strcmp(name, "idempotency_keys") == 0) {
+            /* the one tenant table left out: a cache of recent responses, an API key's secret among
+             * them (domain/export.c) */
+            cr_assert_null(json_object_get(tables, name), "the export holds the Idempotency-Key cache");
+            continue;
+        }
         ntables++;
         json_t *rows = json_object_get(tables, name);
         cr_assert(json_is_array(rows), "the export has no \"%s\" table", name);
@@ -177,7 +183,7 @@ Test(identity_export, the_export_holds_every_table_of_its_tenant_and_nothing_of_
     json_t *tables = json_object_get(ex, "tables");
     cr_assert_geq(nonempty, 10, "the scenario filled most tables (%d non-empty)", nonempty);
     static const char *const filled[] = {"users", "sessions", "customers", "contacts", "system_settings", "audit_logs",
-                                         "outbox", "email_verifications", "password_reset_tokens", "idempotency_keys"};
+                                         "outbox", "email_verifications", "password_reset_tokens"};
     for (size_t i = 0; i < sizeof filled / sizeof filled[0]; i++)
         cr_assert_gt(json_array_size(json_object_get(tables, filled[i])), 0, "%s is empty", filled[i]);
     cr_assert_null(strstr(text, b.admin_email), "tenant B's admin email");
