@@ -34,6 +34,7 @@
  * restricted to one category relies on the base plan's services).
  */
 #include "domain/billing_deps.h"
+#include "domain/billing_load.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -435,10 +436,32 @@ static bool held_has(const EngineHeldService *v, size_t n, const char *id)
     return false;
 }
 
+/* The row's pricing as the engine will read it, judged by the engine's own rule
+ * (engine_pricing_validate), so a price that cannot bill is refused when written. */
+static int ps_pricing_check(Ctx *ctx, const Row *row, Error *err)
+{
+    EnginePlanService ps = {.pricing = ENGINE_PRICE_PER_UNIT};
+    const char *pm = row_text(row, "pricing_model");
+    if (pm)
+        engine_pricing_parse(&ps.pricing, pm);
+    ps.has_custom_rate = !row_is_null(row, "custom_rate");
+    ps.custom_rate = dec_from_scaled(row_int(row, "custom_rate"), 6);
+    ps.package_size = dec_from_scaled(row_int(row, "package_size"), 6);
+    const char *tiers = row_text(row, "tiers");
+    if (tiers && strcmp(tiers, "null") != 0) {
+        int rc = billing_tiers_parse(ctx->arena, tiers, &ps.tiers, &ps.ntiers, err);
+        if (rc < 0)
+            return rc;
+    }
+    return engine_pricing_validate(&ps, err);
+}
+
 static int ps_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
 {
     /* references first: another tenant's id is a 422 naming it, whatever else is wrong */
     int rc = crud_check_refs(ctx, t, row, err);
+    if (rc == 0)
+        rc = ps_pricing_check(ctx, row, err);
     if (rc < 0)
         return rc;
     bool was = old && row_int(old, "auto_added") != 0, now = row_int(row, "auto_added") != 0;

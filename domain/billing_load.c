@@ -34,6 +34,7 @@
  */
 #include "domain/billing_load.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -319,35 +320,76 @@ static int load_plans(Loader *L, BillingChunk *ch)
     return rc;
 }
 
-static int parse_tiers(Ctx *ctx, const char *json, EnginePlanService *ps, Error *err)
+/* One decimal of a tier: a JSON string (or absent: *out keeps its default); tiers[i].key names it. */
+static int tier_dec(Dec *out, json_t *o, size_t i, const char *key, bool allow_null, Error *err)
+{
+    char field[48];
+    snprintf(field, sizeof field, "tiers[%zu].%s", i, key);
+    json_t *v = json_object_get(o, key);
+    if (!v || (allow_null && json_is_null(v)))
+        return 0;
+    if (!json_is_string(v))
+        return err_set(err, ERR_TYPE, field, "%s must be a decimal string%s", field, allow_null ? " or null" : "");
+    const char *s = json_string_value(v);
+    return dec_parse(out, s, strlen(s), 6, field, err);
+}
+
+int billing_tiers_parse(Arena *arena, const char *json, const EngineTier **out, size_t *n_out, Error *err)
 {
     json_error_t je;
-    json_t *a = json_loads(json, 0, &je);
+    json_t *a = json_loads(json, JSON_DECODE_ANY, &je);
+    *out = NULL;
+    *n_out = 0;
     if (!json_is_array(a)) {
         json_decref(a);
-        return err_set(err, ERR_INVALID, "tiers", "tiers must be an array");
+        return err_set(err, ERR_TYPE, "tiers", "tiers must be an array of {up_to, unit_rate, flat_fee}");
     }
     size_t n = json_array_size(a);
-    EngineTier *t = n ? ARENA_ARRAY(ctx->arena, EngineTier, n) : NULL;
-    int rc = 0;
+    EngineTier *t = n ? ARENA_ARRAY(arena, EngineTier, n) : NULL;
+    int rc = n && !t ? engine_oom(err) : 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *o = json_array_get(a, i);
-        json_t *up = json_object_get(o, "up_to"), *ur = json_object_get(o, "unit_rate"),
-               *ff = json_object_get(o, "flat_fee");
+        if (!json_is_object(o)) {
+            char field[32];
+            snprintf(field, sizeof field, "tiers[%zu]", i);
+            rc = err_set(err, ERR_TYPE, field, "%s must be an object {up_to, unit_rate, flat_fee}", field);
+            break;
+        }
+        const char *key;
+        json_t *v;
+        json_object_foreach(o, key, v) {
+            if (strcmp(key, "up_to") != 0 && strcmp(key, "unit_rate") != 0 && strcmp(key, "flat_fee") != 0) {
+                char field[96];
+                snprintf(field, sizeof field, "tiers[%zu].%.60s", i, key);
+                rc = err_set(err, ERR_UNKNOWN_FIELD, field, "%s is not a tier field (up_to, unit_rate, flat_fee)",
+                             field);
+                break;
+            }
+        }
+        if (rc < 0)
+            break;
+        json_t *up = json_object_get(o, "up_to");
         t[i].unbounded = !up || json_is_null(up);
-        if (!t[i].unbounded && json_is_string(up))
-            rc = dec_parse(&t[i].up_to, json_string_value(up), strlen(json_string_value(up)), 6, "tiers", err);
+        t[i].up_to = dec_from_int(0);
         t[i].unit_rate = dec_from_int(0);
         t[i].flat_fee = dec_from_int(0);
-        if (rc == 0 && json_is_string(ur))
-            rc = dec_parse(&t[i].unit_rate, json_string_value(ur), strlen(json_string_value(ur)), 6, "tiers", err);
-        if (rc == 0 && json_is_string(ff))
-            rc = dec_parse(&t[i].flat_fee, json_string_value(ff), strlen(json_string_value(ff)), 6, "tiers", err);
+        rc = tier_dec(&t[i].up_to, o, i, "up_to", true, err);
+        if (rc == 0)
+            rc = tier_dec(&t[i].unit_rate, o, i, "unit_rate", false, err);
+        if (rc == 0)
+            rc = tier_dec(&t[i].flat_fee, o, i, "flat_fee", false, err);
     }
     json_decref(a);
-    ps->tiers = t;
-    ps->ntiers = n;
+    if (rc == 0) {
+        *out = t;
+        *n_out = n;
+    }
     return rc;
+}
+
+static int parse_tiers(Ctx *ctx, const char *json, EnginePlanService *ps, Error *err)
+{
+    return billing_tiers_parse(ctx->arena, json, &ps->tiers, &ps->ntiers, err);
 }
 
 static int load_plan_services(Loader *L, BillingChunk *ch)

@@ -31,6 +31,13 @@ typedef struct BillingData {
  * period.end). ERR_NOT_FOUND naming "customer_id" when there is no such customer. */
 int billing_load(Ctx *ctx, const char *customer_id, Period period, BillingData *out, Error *err);
 
+/* Parses a plan service's tiers column ([{"up_to": "100"|null, "unit_rate": "0.10", "flat_fee": "0"}])
+ * into arena-held EngineTier rows. Strict, so a typo cannot price usage at 0: a key other than those
+ * three is ERR_UNKNOWN_FIELD naming "tiers[i].key"; a value that is not a decimal string names
+ * "tiers[i].up_to" (etc.). The bounds and rates are then engine_pricing_validate's to judge. Used by
+ * the write path (domain/billing_deps.c) and the loader, so both read tiers the same way. */
+int billing_tiers_parse(Arena *arena, const char *json, const EngineTier **out, size_t *n, Error *err);
+
 /* ---- chunks of customers (the bill run) ---- */
 
 typedef struct BillingChunkCustomer {

@@ -805,7 +805,10 @@ bool engine_usage_needs_approval(const EngineUsageRecord *u, const EngineSetting
 int engine_usage_price(int64_t *out, Dec *packages, Dec quantity, const EnginePlanService *ps,
                        Dec rate, const Currency *c, Rounding r, Error *err);
 /* Tiers are valid when bounds strictly increase, only the last is unbounded
- * (and it exists), and no rate or fee is negative; a package size is > 0. */
+ * (and it exists), and no rate or fee is negative; a package size is > 0;
+ * tiers are given only with graduated or volume pricing. A refusal names the
+ * field: "package_size", "tiers", "tiers[i].up_to", "tiers[i].unit_rate", ...
+ * The write path (domain/billing_deps.c) and the engine both apply it. */
 int engine_pricing_validate(const EnginePlanService *ps, Error *err);
 
 /* One bucket period: rolled-over hours are used first, then the allowance.

@@ -32,6 +32,10 @@ int engine_pricing_validate(const EnginePlanService *ps, Error *err)
 {
     if (ps->has_custom_rate && dec_is_negative(ps->custom_rate))
         return err_set(err, ERR_RANGE, "custom_rate", "custom_rate must not be negative");
+    bool tiered = ps->pricing == ENGINE_PRICE_GRADUATED || ps->pricing == ENGINE_PRICE_VOLUME;
+    if (!tiered && ps->ntiers > 0)
+        return err_set(err, ERR_INVALID, "tiers", "tiers apply to graduated or volume pricing, not %s",
+                       engine_pricing_name(ps->pricing));
     switch (ps->pricing) {
     case ENGINE_PRICE_PER_UNIT: return 0;
     case ENGINE_PRICE_PACKAGE:
@@ -47,11 +51,13 @@ int engine_pricing_validate(const EnginePlanService *ps, Error *err)
     for (size_t i = 0; i < ps->ntiers; i++) {
         const EngineTier *t = &ps->tiers[i];
         char field[48];
-        snprintf(field, sizeof field, "tiers[%zu]", i);
-        if (dec_is_negative(t->unit_rate) || dec_is_negative(t->flat_fee))
+        if (dec_is_negative(t->unit_rate) || dec_is_negative(t->flat_fee)) {
+            snprintf(field, sizeof field, "tiers[%zu].%s", i, dec_is_negative(t->unit_rate) ? "unit_rate" : "flat_fee");
             return err_set(err, ERR_RANGE, field, "tier rates and fees must not be negative");
+        }
+        snprintf(field, sizeof field, "tiers[%zu].up_to", i);
         if (t->unbounded != (i + 1 == ps->ntiers))
-            return err_set(err, ERR_INVALID, field, "only the last tier is unbounded, and it must be");
+            return err_set(err, ERR_INVALID, field, "only the last tier is unbounded (up_to null), and it must be");
         if (!t->unbounded &&
             (t->up_to.coef <= 0 || (i > 0 && dec_cmp(t->up_to, ps->tiers[i - 1].up_to) <= 0)))
             return err_set(err, ERR_INVALID, field, "tier bounds must be positive and increase");

@@ -222,7 +222,7 @@ Test(usage, pricing_definitions_are_validated)
     EnginePlanService ps = {.pricing = ENGINE_PRICE_GRADUATED, .tiers = down, .ntiers = 3};
     Error e;
     cr_expect_eq(engine_pricing_validate(&ps, &e), -ERR_INVALID);
-    cr_expect_str_eq(e.field, "tiers[1]");
+    cr_expect_str_eq(e.field, "tiers[1].up_to");
 }
 
 Test(usage, negative_quantities_are_refused_naming_the_record)
