@@ -10,6 +10,8 @@
  *    threshold an item waits for approval (domain/approvals.c sets its
  *    approval_status and keeps its approvals row in step, in this write's
  *    transaction).
+ *  - discounts: a percentage is from 0 to 100 (engine_discount_value_ok, the
+ *    engine's own rule) and end_date is not before start_date (422).
  *  - customer_billing_plans: end_date >= start_date, and a bucket plan that
  *    overlaps another bucket assignment of the customer covering a common
  *    service is refused (409, engine_check_assignment); the services the
@@ -119,11 +121,32 @@ static int assignment_before_delete(Ctx *ctx, const Table *t, const Row *old, Er
     return billing_deps_assignment_deleting(ctx, old, err);
 }
 
+/* What the engine cannot apply is refused when saved: a value the engine rejects (a percentage
+ * over 100) and a period that ends before it starts (a discount that could never apply). */
+static int discount_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, Error *err)
+{
+    EngineDiscount d = {.type = ENGINE_DISCOUNT_PERCENTAGE};
+    const char *type = row_text(row, "discount_type");
+    if (type)
+        engine_discount_type_parse(&d.type, type);
+    d.value = dec_from_scaled(row_int(row, "value"), 6);
+    if (!engine_discount_value_ok(&d))
+        return err_set(err, ERR_RANGE, "value", d.type == ENGINE_DISCOUNT_PERCENTAGE
+                                                    ? "a percentage discount is from 0 to 100"
+                                                    : "a discount amount must not be negative");
+    const char *sd = row_text(row, "start_date"), *ed = row_text(row, "end_date");
+    Date s = 0, e = 0;
+    if (sd && ed && date_parse(&s, sd, strlen(sd), "start_date", NULL) == 0 &&
+        date_parse(&e, ed, strlen(ed), "end_date", NULL) == 0 && e < s)
+        return err_set(err, ERR_INVALID, "end_date", "end_date must not be before start_date");
+    return approvals_before_write(ctx, t, row, old, err);
+}
+
 static const Hooks time_hooks = {.before_write = time_before_write, .after_write = approvals_after_write,
                                  .before_delete = time_before_delete};
 static const Hooks usage_hooks = {.before_write = usage_before_write, .after_write = approvals_after_write,
                                   .before_delete = usage_before_delete};
-static const Hooks discount_hooks = {.before_write = approvals_before_write, .after_write = approvals_after_write,
+static const Hooks discount_hooks = {.before_write = discount_before_write, .after_write = approvals_after_write,
                                      .before_delete = approvals_before_delete};
 static const Hooks assignment_hooks = {.before_write = assignment_before_write,
                                        .after_write = assignment_after_write,

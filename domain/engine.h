@@ -608,6 +608,9 @@ int engine_usage_charges(EngineResult *res, const EngineInput *in, Arena *arena,
 int engine_bucket_charges(EngineResult *res, const EngineInput *in, Arena *arena, Error *err);
 /* Fixed fees billed earlier vs. now: credits and debits (engine_proration.c). */
 int engine_adjustment_charges(EngineResult *res, const EngineInput *in, Arena *arena, Error *err);
+/* A discount's value is a percentage of 0 to 100 or a non-negative amount: the engine refuses
+ * any other when it applies the discount, and the write path (domain/billing.c) when it is saved. */
+bool engine_discount_value_ok(const EngineDiscount *d);
 /* Discounts on the lines, in scope order (engine_discount.c). */
 int engine_discount_charges(EngineResult *res, const EngineInput *in, Arena *arena, Error *err);
 /* Tax on every line after discounts (engine_tax.c). */

@@ -312,6 +312,12 @@ static int apply(Ctx *x, const Link *k)
     return spread(x, n, k, total, pin, pdays);
 }
 
+bool engine_discount_value_ok(const EngineDiscount *d)
+{
+    return !dec_is_negative(d->value) &&
+           (d->type != ENGINE_DISCOUNT_PERCENTAGE || dec_cmp(d->value, dec_from_int(100)) <= 0);
+}
+
 int engine_discount_charges(EngineResult *res, const EngineInput *in, Arena *arena, Error *err)
 {
     int rc;
@@ -334,8 +340,7 @@ int engine_discount_charges(EngineResult *res, const EngineInput *in, Arena *are
             continue;
         if (!d->is_active || engine_discount_days(d, in->period) == 0)
             continue;
-        if (dec_is_negative(d->value) ||
-            (d->type == ENGINE_DISCOUNT_PERCENTAGE && dec_cmp(d->value, dec_from_int(100)) > 0)) {
+        if (!engine_discount_value_ok(d)) {
             char field[64];
             snprintf(field, sizeof field, "discounts[%zu].value", (size_t)(d - in->discounts));
             return err_set(err, ERR_RANGE, field,

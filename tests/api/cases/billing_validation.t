@@ -126,3 +126,45 @@ GET /api/v1/billing_plans/{{cloud}}/services
 --- 200 partial
 {"data": [{"id": "{{cloud_storage}}", "pricing_model": "graduated",
            "tiers": [{"up_to": "1000", "unit_rate": "0.10"}, {"up_to": null, "unit_rate": "0.05", "flat_fee": "5"}]}]}
+
+=== a percentage discount is at most 100: 150 is refused
+POST /api/v1/discounts
+
+{"discount_name": "Over100", "discount_type": "percentage", "value": "150"}
+--- 422
+{"error": {"code": "out_of_range", "field": "value", "message": "{{*}}"}}
+
+=== a discount ends no earlier than it starts: an end before the start is refused
+POST /api/v1/discounts
+
+{"discount_name": "Backwards", "discount_type": "fixed", "value": "10",
+ "start_date": "2031-06-20", "end_date": "2031-06-10"}
+--- 422
+{"error": {"code": "invalid", "field": "end_date", "message": "{{*}}"}}
+
+=== a valid percentage discount is accepted
+POST /api/v1/discounts
+
+{"discount_name": "Ten", "discount_type": "percentage", "value": "100", "start_date": "2031-06-01"}
+--- 201 partial
+{"id": "{{ten=uuid}}", "value": "100"}
+
+=== a percentage discount is at most 100: a change to 101 is refused
+PATCH /api/v1/discounts/{{ten}}
+
+{"value": "101"}
+--- 422
+{"error": {"code": "out_of_range", "field": "value", "message": "{{*}}"}}
+
+=== a discount ends no earlier than it starts: a change to end before the start is refused
+PATCH /api/v1/discounts/{{ten}}
+
+{"end_date": "2031-05-31"}
+--- 422
+{"error": {"code": "invalid", "field": "end_date", "message": "{{*}}"}}
+
+=== discounts: only the valid one was saved, unchanged
+GET /api/v1/discounts
+--- 200 partial
+{"data": [{"id": "{{ten}}", "discount_name": "Ten", "value": "100", "start_date": "2031-06-01", "end_date": null}],
+ "next_cursor": null}
