@@ -15,6 +15,9 @@
  *    (409); it can only be closed, not before the last day it was used, and
  *    not deleted.
  *  - exchange rates: a known currency other than the tenant's base, rate > 0.
+ *  - deletes: a service in a (not deleted) plan or bundle, a plan of an active
+ *    customer assignment, a bundle a plan sells are refused (409 naming the
+ *    user); they are retired with is_active false instead.
  */
 #include <stdio.h>
 #include <string.h>
@@ -229,7 +232,83 @@ static int fx_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old, E
     return 0;
 }
 
-static const Hooks service_hooks = {.before_write = service_before_write};
+/* ---- deletes of what billing uses ----
+ * A service, plan or bundle is soft-deleted, so no foreign key stops the delete, yet the engine
+ * still reads the rows that name it and every run of the customer then fails. Each use is a query
+ * returning the name of one user (or nothing); the first found refuses the delete with a 409 that
+ * names it. Deactivating (is_active false) is the way to retire one. */
+typedef struct Use {
+    const char *what;   /* "plan", "bundle", "customer assignment" */
+    const char *sql;    /* $1 tenant, $2 the id; selects one name */
+} Use;
+
+static int refuse_if_used(Ctx *ctx, const Row *old, const char *kind, const char *name_field, const Use *uses,
+                          size_t nuses, Error *err)
+{
+    for (size_t i = 0; i < nuses; i++) {
+        Value p[1] = {val_text(row_text(old, "id"))};
+        Rows r;
+        int rc = store_query(ctx->conn, &r, uses[i].sql, p, 1, err);
+        if (rc < 0)
+            return rc;
+        char used_by[256] = "";
+        bool found = rows_next(&r);
+        if (found) {
+            Value v = rows_get(&r, 0);
+            if (v.kind == V_TEXT)
+                snprintf(used_by, sizeof used_by, "%.*s", (int)(v.len < 200 ? v.len : 200), v.s);
+        }
+        rc = rows_error(&r, err);
+        rows_close(&r);
+        if (rc < 0)
+            return rc;
+        if (found) {
+            const char *name = row_text(old, name_field);
+            rc = err_set(err, ERR_CONFLICT, NULL, "the %s %s is used by the %s %s: it cannot be deleted", kind,
+                         name ? name : "", uses[i].what, used_by);
+            err_hint(err, "set is_active to false to retire it, or remove it from what uses it first");
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static int service_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
+{
+    static const Use uses[] = {
+        {"plan", "SELECT p.plan_name FROM plan_services ps JOIN billing_plans p ON p.tenant_id = ps.tenant_id"
+                 " AND p.id = ps.plan_id WHERE ps.tenant_id = $1 AND ps.service_id = $2 AND p.deleted_at IS NULL"
+                 " ORDER BY p.plan_name LIMIT 1"},
+        {"bundle", "SELECT b.bundle_name FROM bundle_services bs JOIN service_bundles b ON b.tenant_id = bs.tenant_id"
+                   " AND b.id = bs.bundle_id WHERE bs.tenant_id = $1 AND bs.service_id = $2 AND b.deleted_at IS NULL"
+                   " ORDER BY b.bundle_name LIMIT 1"},
+    };
+    return refuse_if_used(ctx, old, "service", "name", uses, sizeof uses / sizeof uses[0], err);
+}
+
+static int plan_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
+{
+    static const Use uses[] = {
+        {"customer assignment of", "SELECT c.name FROM customer_billing_plans a JOIN customers c ON c.tenant_id = a.tenant_id"
+                                   " AND c.id = a.customer_id WHERE a.tenant_id = $1 AND a.plan_id = $2"
+                                   " AND a.deleted_at IS NULL AND a.is_active = TRUE ORDER BY c.name LIMIT 1"},
+    };
+    return refuse_if_used(ctx, old, "plan", "plan_name", uses, sizeof uses / sizeof uses[0], err);
+}
+
+static int bundle_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
+{
+    static const Use uses[] = {
+        {"plan", "SELECT p.plan_name FROM plan_services ps JOIN billing_plans p ON p.tenant_id = ps.tenant_id"
+                 " AND p.id = ps.plan_id WHERE ps.tenant_id = $1 AND ps.bundle_id = $2 AND p.deleted_at IS NULL"
+                 " ORDER BY p.plan_name LIMIT 1"},
+    };
+    return refuse_if_used(ctx, old, "bundle", "bundle_name", uses, sizeof uses / sizeof uses[0], err);
+}
+
+static const Hooks service_hooks = {.before_write = service_before_write, .before_delete = service_before_delete};
+static const Hooks plan_hooks = {.before_delete = plan_before_delete};
+static const Hooks bundle_hooks = {.before_delete = bundle_before_delete};
 static const Hooks category_hooks = {.before_write = category_before_write};
 static const Hooks tax_rate_hooks = {.before_write = tax_rate_before_write, .before_delete = tax_rate_before_delete};
 static const Hooks fx_hooks = {.before_write = fx_before_write};
@@ -237,6 +316,8 @@ static const Hooks fx_hooks = {.before_write = fx_before_write};
 void catalog_init(void)
 {
     table_set_hooks("services", &service_hooks);
+    table_set_hooks("billing_plans", &plan_hooks);
+    table_set_hooks("service_bundles", &bundle_hooks);
     table_set_hooks("service_categories", &category_hooks);
     table_set_hooks("tax_rates", &tax_rate_hooks);
     table_set_hooks("exchange_rates", &fx_hooks);

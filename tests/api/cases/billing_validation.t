@@ -168,3 +168,117 @@ GET /api/v1/discounts
 --- 200 partial
 {"data": [{"id": "{{ten}}", "discount_name": "Ten", "value": "100", "start_date": "2031-06-01", "end_date": null}],
  "next_cursor": null}
+
+=== email, a fixed service
+POST /api/v1/services
+
+{"name": "Email", "service_type": "fixed", "default_rate": "30"}
+--- 201 partial
+{"id": "{{email=uuid}}"}
+
+=== backup, a fixed service sold in a bundle
+POST /api/v1/services
+
+{"name": "Backup", "service_type": "fixed", "default_rate": "20"}
+--- 201 partial
+{"id": "{{backup=uuid}}"}
+
+=== the office bundle
+POST /api/v1/service_bundles
+
+{"bundle_name": "Office", "bundle_price": "60"}
+--- 201 partial
+{"id": "{{office=uuid}}"}
+
+=== backup is in the office bundle
+POST /api/v1/service_bundles/{{office}}/services
+
+{"service_id": "{{backup}}"}
+--- 201 partial
+{"service_id": "{{backup}}"}
+
+=== the basic plan
+POST /api/v1/billing_plans
+
+{"plan_name": "Basic", "billing_frequency": "monthly", "plan_type": "fixed"}
+--- 201 partial
+{"id": "{{basic=uuid}}"}
+
+=== email is in the basic plan
+POST /api/v1/billing_plans/{{basic}}/services
+
+{"service_id": "{{email}}"}
+--- 201 partial
+{"service_id": "{{email}}"}
+
+=== the office bundle is sold in the basic plan
+POST /api/v1/billing_plans/{{basic}}/add_bundle
+
+{"bundle_id": "{{office}}"}
+--- 201 partial
+{"bundle_id": "{{office}}"}
+
+=== a customer
+POST /api/v1/customers
+
+{"name": "Busy Customer"}
+--- 201 partial
+{"id": "{{busy=uuid}}"}
+
+=== on the basic plan from june
+POST /api/v1/customer_billing_plans
+
+{"customer_id": "{{busy}}", "plan_id": "{{basic}}", "start_date": "2031-06-01"}
+--- 201 partial
+{"id": "{{busy_plan=uuid}}"}
+
+=== what is in use cannot be deleted: a plan of an active assignment
+DELETE /api/v1/billing_plans/{{basic}}
+--- 409
+{"error": {"code": "conflict", "message": "{{*}}", "hint": "{{*}}"}}
+
+=== what is in use cannot be deleted: a service in a plan
+DELETE /api/v1/services/{{email}}
+--- 409
+{"error": {"code": "conflict", "message": "{{*}}", "hint": "{{*}}"}}
+
+=== what is in use cannot be deleted: a service in a bundle
+DELETE /api/v1/services/{{backup}}
+--- 409
+{"error": {"code": "conflict", "message": "{{*}}", "hint": "{{*}}"}}
+
+=== what is in use cannot be deleted: a bundle a plan sells
+DELETE /api/v1/service_bundles/{{office}}
+--- 409
+{"error": {"code": "conflict", "message": "{{*}}", "hint": "{{*}}"}}
+
+=== what is in use cannot be deleted: the plan, its services and the bundle are all still there
+GET /api/v1/billing_plans/{{basic}}/services
+--- 200 partial
+{"data": [{"service_id": "{{backup}}", "bundle_id": "{{office}}"}, {"service_id": "{{email}}"}]}
+
+=== what is in use cannot be deleted: the services are still listed
+GET /api/v1/services/{{backup}}
+--- 200 partial
+{"id": "{{backup}}", "name": "Backup"}
+
+=== what is in use cannot be deleted: the bundle is still there
+GET /api/v1/service_bundles/{{office}}
+--- 200 partial
+{"id": "{{office}}", "bundle_name": "Office"}
+
+=== what is in use cannot be deleted: the june preview still bills the plan
+POST /api/v1/billing/preview
+
+{"customer_id": "{{busy}}", "period_start": "2031-06-01", "period_end": "2031-07-01"}
+--- 200 partial
+{"subtotal": "90.00"}
+
+=== what is no longer in use can be deleted: the assignment ends, then the plan goes
+DELETE /api/v1/customer_billing_plans/{{busy_plan}}
+--- 204 empty
+
+=== what is no longer in use can be deleted: the plan
+DELETE /api/v1/billing_plans/{{basic}}
+--- 204 empty
+
