@@ -2,7 +2,9 @@
  * when they are written through the API. Exports billing_init.
  *
  *  - time_entries: the user defaults to the creator; duration (minutes)
- *    derives from start and end when not given, and end must not precede
+ *    derives from start and end when not given (or when an update moves the
+ *    times and leaves the duration as it was), a duration that contradicts
+ *    both times is refused (422 on duration), and end must not precede
  *    start; work_date is start_time's date in the tenant's time zone (the
  *    engine bills by it); a billed entry cannot be changed or deleted.
  *  - usage_records: a billed record cannot be changed or deleted.
@@ -32,6 +34,11 @@ static int parse_ts(Timestamp *out, const Row *row, const char *f)
     return s ? ts_parse(out, s, strlen(s), f, NULL) : -1;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
 static int refuse_billed(const Row *old, const char *what, Error *err)
 {
     if (old && !row_is_null(old, "billed_at"))
@@ -55,11 +62,21 @@ static int time_before_write(Ctx *ctx, const Table *t, Row *row, const Row *old,
     bool has_end = parse_ts(&en, row, "end_time") == 0;
     if (has_end && en < st)
         return err_set(err, ERR_INVALID, "end_time", "end_time must not be before start_time");
-    if (row_is_null(row, "duration")) {
-        if (!has_end)
-            return err_set(err, ERR_REQUIRED, "duration", "duration is required without an end_time");
-        /* microseconds to minutes, halves up */
-        row_set_int(row, "duration", (int64_t)((en - st + 30000000) / 60000000));
+    if (!has_end && row_is_null(row, "duration"))
+        return err_set(err, ERR_REQUIRED, "duration", "duration is required without an end_time");
+    if (has_end) {
+        /* microseconds to minutes, halves up: with both times the duration is theirs (section 9) */
+        int64_t derived = (int64_t)((en - st + 30000000) / 60000000);
+        bool times_moved = old && (!same_text(row_text(row, "start_time"), row_text(old, "start_time")) ||
+                                   !same_text(row_text(row, "end_time"), row_text(old, "end_time")));
+        bool duration_kept = old && !row_is_null(old, "duration") && !row_is_null(row, "duration") &&
+                             row_int(row, "duration") == row_int(old, "duration");
+        if (row_is_null(row, "duration") || (times_moved && duration_kept))
+            row_set_int(row, "duration", derived);
+        else if (row_int(row, "duration") != derived)
+            return err_set(err, ERR_INVALID, "duration",
+                           "duration is %lld minutes but start_time to end_time is %lld; give one or the other",
+                           (long long)row_int(row, "duration"), (long long)derived);
     }
     Date d;
     rc = tz_date(&d, ctx->timezone ? ctx->timezone : "UTC", st);

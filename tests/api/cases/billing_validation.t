@@ -282,3 +282,44 @@ DELETE /api/v1/customer_billing_plans/{{busy_plan}}
 DELETE /api/v1/billing_plans/{{basic}}
 --- 204 empty
 
+=== hours, a time service
+POST /api/v1/services
+
+{"name": "Hours", "service_type": "time", "default_rate": "600"}
+--- 201 partial
+{"id": "{{hours=uuid}}"}
+
+=== a duration that contradicts start and end is refused
+POST /api/v1/time_entries
+
+{"customer_id": "{{busy}}", "service_id": "{{hours}}", "start_time": "2031-06-10T04:00:00Z",
+ "end_time": "2031-06-10T05:00:00Z", "duration": 600}
+--- 422
+{"error": {"code": "invalid", "field": "duration", "message": "{{*}}"}}
+
+=== a duration that contradicts start and end is refused: nothing was saved
+GET /api/v1/time_entries?customer_id={{busy}}
+--- 200
+{"data": [], "next_cursor": null}
+
+=== a duration that agrees with start and end is accepted
+POST /api/v1/time_entries
+
+{"customer_id": "{{busy}}", "service_id": "{{hours}}", "start_time": "2031-06-10T04:00:00Z",
+ "end_time": "2031-06-10T05:00:00Z", "duration": 60}
+--- 201 partial
+{"id": "{{te=uuid}}", "duration": 60}
+
+=== a duration that contradicts start and end is refused on a change too
+PATCH /api/v1/time_entries/{{te}}
+
+{"duration": 90}
+--- 422
+{"error": {"code": "invalid", "field": "duration", "message": "{{*}}"}}
+
+=== moving the end time derives the duration again
+PATCH /api/v1/time_entries/{{te}}
+
+{"end_time": "2031-06-10T06:30:00Z"}
+--- 200 partial
+{"id": "{{te}}", "duration": 150}
