@@ -286,12 +286,13 @@ static int service_before_delete(Ctx *ctx, const Table *t, const Row *old, Error
     return refuse_if_used(ctx, old, "service", "name", uses, sizeof uses / sizeof uses[0], err);
 }
 
+/* Any assignment not deleted keeps its plan, an inactive one too: the bill run reads it. */
 static int plan_before_delete(Ctx *ctx, const Table *t, const Row *old, Error *err)
 {
     static const Use uses[] = {
         {"customer assignment of", "SELECT c.name FROM customer_billing_plans a JOIN customers c ON c.tenant_id = a.tenant_id"
                                    " AND c.id = a.customer_id WHERE a.tenant_id = $1 AND a.plan_id = $2"
-                                   " AND a.deleted_at IS NULL ORDER BY c.name LIMIT 1"},   /* inactive ones too: the run reads them */
+                                   " AND a.deleted_at IS NULL ORDER BY c.name LIMIT 1"},
     };
     return refuse_if_used(ctx, old, "plan", "plan_name", uses, sizeof uses / sizeof uses[0], err);
 }
