@@ -637,7 +637,7 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
     Period period = {date_add_months(date, -1), date};
     char after[UUID_STR_LEN + 8] = "";
     bool first = true;
-    json_t *errs = json_array();   /* the failed customers of the committed chunks */
+    json_t *errs = json_array();   /* the failed customers of the committed chunks and the open one */
     for (bool more = rc == 0; more && rc == 0;) {
         /* the chunk: its ids, its rows and its transaction; memory is freed chunk by chunk */
         Arena ca;
@@ -673,7 +673,7 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
         if (rc == 0 && n > 0)
             rc = billing_chunk_load(&cx, ids[0], ids[n - 1], period, ch, err);
         BillRunStats cst = {0};
-        json_t *cerrs = json_array();   /* this chunk's, kept if it commits */
+        size_t kept = json_array_size(errs);   /* this chunk's failures follow; dropped if it rolls back */
         for (size_t i = 0; rc == 0 && i < n; i++) {
             Arena a;
             arena_init(&a, 0);
@@ -711,7 +711,7 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
                           e.message, NULL);
             } else {
                 cst.failed++;
-                note_failure(cerrs, ids[i], &e);
+                note_failure(errs, ids[i], &e);
                 log_event(LOG_ERROR, ctx->request_id, "bill run: customer failed", "customer_id", ids[i], "error",
                           e.message, NULL);
             }
@@ -721,13 +721,11 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
             rc = audit_head_store(&cx, &head, err);
         BillRunStats sum = {st->customers + cst.customers, st->invoiced + cst.invoiced,
                             st->skipped + cst.skipped, st->failed + cst.failed};
-        json_t *all = json_copy(errs);
-        for (size_t k = 0; k < json_array_size(cerrs) && json_array_size(all) < BILLRUN_ERRORS; k++)
-            json_array_append(all, json_array_get(cerrs, k));
-        char *errors = json_array_size(all) ? json_dumps(all, JSON_COMPACT) : NULL;
-        if (rc == 0 && !more)   /* the last chunk finishes the run's row in its transaction */
+        if (rc == 0 && !more) {   /* the last chunk finishes the run's row in its transaction */
+            char *errors = json_array_size(errs) ? json_dumps(errs, JSON_COMPACT) : NULL;
             rc = run_finish(c, run_id, &sum, sum.failed ? "failed" : "completed", errors, err);
-        free(errors);
+            free(errors);
+        }
         if (rc == 0)
             rc = store_commit(c, err);
         else if (store_in_tx(c))
@@ -735,11 +733,9 @@ int billrun_run(Ctx *ctx, Date date, BillRunStats *st, const char **run_id_out, 
         if (rc == 0) {
             *st = sum;
             first = false;
-            json_decref(errs);
-            errs = all;
         } else
-            json_decref(all);
-        json_decref(cerrs);
+            while (json_array_size(errs) > kept)
+                json_array_remove(errs, json_array_size(errs) - 1);
         if (n > 0)
             snprintf(after, sizeof after, "%s", ids[n - 1]);
         arena_free(&ca);

@@ -52,6 +52,19 @@ void jobs_add_daily(const DailyJob *job)
         jobs[njobs++] = job;
 }
 
+/* A job that commits in parts failed: its claim goes, so the next pass runs it again (best effort:
+ * if this fails too, the claim stays and the next day's run does the work). */
+static void withdraw_claim(Conn *c, const Ctx *ctx, const char *claim_id)
+{
+    Error e;
+    Value p[1] = {val_text(claim_id)};
+    if (store_begin(c, ctx, true, &e) == 0 &&
+        store_exec(c, "DELETE FROM job_runs WHERE tenant_id = $1 AND id = $2", p, 1, NULL, &e) == 0)
+        store_commit(c, &e);
+    if (store_in_tx(c))
+        store_rollback(c);
+}
+
 static int run_one(Store *s, const char *tenant, const char *zone, const DailyJob *job, int *ran, Error *err)
 {
     Conn *c = NULL;
@@ -97,30 +110,20 @@ static int run_one(Store *s, const char *tenant, const char *zone, const DailyJo
                         " VALUES ($1, $2, $3, $4, 1, $5, $5) ON CONFLICT (tenant_id, job, run_date) DO NOTHING",
                         p, 4, &claimed, err);
     }
-    if (rc == 0 && claimed == 1 && job->own_tx) {
-        rc = store_commit(c, err);   /* the claim: another process skips the job from now on */
-        if (rc == 0)
+    if (rc == 0 && claimed == 1) {
+        if (job->own_tx) {   /* the claim commits first: another process skips the job from now on */
+            rc = store_commit(c, err);
+            if (rc == 0)
+                rc = job->run(&ctx, today, err);
+            if (store_in_tx(c))
+                store_rollback(c);
+            if (rc < 0)
+                withdraw_claim(c, &ctx, id);
+            else
+                rc = store_begin(c, &ctx, true, err);   /* finished_at, below */
+        } else {
             rc = job->run(&ctx, today, err);
-        if (store_in_tx(c))
-            store_rollback(c);
-        /* done: finished_at; failed: the claim goes, and the next pass runs the job again */
-        Error e2;
-        int r2 = store_begin(c, &ctx, true, &e2);
-        Value fin[2] = {val_text(ts), val_text(id)}, gone[1] = {val_text(id)};
-        if (r2 == 0)
-            r2 = rc == 0 ? store_exec(c, "UPDATE job_runs SET finished_at = $2 WHERE tenant_id = $1 AND id = $3",
-                                      fin, 2, NULL, &e2)
-                         : store_exec(c, "DELETE FROM job_runs WHERE tenant_id = $1 AND id = $2", gone, 1, NULL, &e2);
-        if (r2 == 0)
-            r2 = store_commit(c, &e2);
-        if (store_in_tx(c))
-            store_rollback(c);
-        if (r2 < 0 && rc == 0) {
-            rc = r2;
-            *err = e2;
         }
-    } else if (rc == 0 && claimed == 1) {
-        rc = job->run(&ctx, today, err);
         if (rc == 0) {
             Value p[2] = {val_text(ts), val_text(id)};
             rc = store_exec(c, "UPDATE job_runs SET finished_at = $2 WHERE tenant_id = $1 AND id = $3", p, 2, NULL, err);
