@@ -15,8 +15,8 @@ sqlite3 $d/remit.db "INSERT INTO job_runs (tenant_id, id, job, run_date, finishe
 REMIT_LOG_LEVEL=error $BIN serve --db sqlite:$d/remit.db --data-dir $d/data --listen 127.0.0.1:18099 >$d/out 2>$d/log &
 pid=$!; sleep 1.5
 U=http://127.0.0.1:18099/api/v1
-tok=$(curl -s -X POST $U/auth/login -H 'Content-Type: application/json' -H 'X-Remit-Test-Ip: 1' -d '{"tenant":"bench-co","email":"bench@remit.test","password":"bench-password-2026"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["access_token"])')
-tok2=$(curl -s -X POST $U/auth/signup -H 'Content-Type: application/json' -H 'X-Remit-Test-Ip: 2' -d '{"tenant_name":"Other Co $$","email":"o-$$@remit.test","password":"other-password-2026"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["access_token"])')
+tok=$(curl -s -X POST $U/auth/login -H 'Content-Type: application/json' -H 'X-Remit-Test-Ip: 1' -d '{"tenant":"bench-co","email":"bench@remit.test","password":"bench-password-2026"}' | sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p')
+tok2=$(curl -s -X POST $U/auth/signup -H 'Content-Type: application/json' -H 'X-Remit-Test-Ip: 2' -d '{"tenant_name":"Other Co $$","email":"o-$$@remit.test","password":"other-password-2026"}' | sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p')
 ( curl -s -o $d/run.json -w '%{http_code} %{time_total}\n' -X POST $U/billing/runs -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' -d '{"date":"2024-07-01"}' > $d/run.status; touch $d/done ) &
 sleep 0.3
 i=0
